@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+
+namespace AzureOrders.Infra.Tests;
+
+/// <summary>Runs `bicep build` and `bicep lint` of infra/main.bicep once for the class.</summary>
+public sealed class BicepBuildFixture : IAsyncLifetime
+{
+    public ProcessResult? Build { get; private set; }
+
+    public ProcessResult? Lint { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (InfraPaths.BicepUnavailableReason is not null)
+        {
+            return;
+        }
+
+        // build writes the template to stdout and the SARIF log to stderr; lint writes SARIF to stdout.
+        var build = Bicep.RunAsync(["build", "main.bicep", "--stdout", "--diagnostics-format", "sarif"]);
+        var lint = Bicep.RunAsync(["lint", "main.bicep", "--diagnostics-format", "sarif"]);
+        Build = await build;
+        Lint = await lint;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>
+/// BCP type errors are warnings with exit code 0, so the SARIF is read: any diagnostic at all fails,
+/// whether a compiler warning or a linter rule (bicepconfig.json raises the rules to errors).
+/// </summary>
+public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<BicepBuildFixture>
+{
+    [BicepFact]
+    public void Main_bicep_builds_with_zero_diagnostics()
+    {
+        var build = fixture.Build!;
+        var diagnostics = Sarif.Parse(build.StdErr);
+
+        Assert.True(diagnostics.Count == 0, "bicep build reported:\n" + string.Join('\n', diagnostics));
+        Assert.Equal(0, build.ExitCode);
+        var template = JsonNode.Parse(build.StdOut)!;
+        Assert.Equal("https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#", (string?)template["$schema"]);
+    }
+
+    [BicepFact]
+    public void Main_bicep_and_its_modules_lint_with_zero_diagnostics()
+    {
+        var lint = fixture.Lint!;
+        var diagnostics = Sarif.Parse(lint.StdOut);
+
+        Assert.True(diagnostics.Count == 0, "bicep lint reported:\n" + string.Join('\n', diagnostics));
+        Assert.Equal(0, lint.ExitCode);
+    }
+
+    [BicepFact]
+    public async Task A_bcp_type_warning_is_caught_by_reading_the_sarif_although_bicep_exits_with_zero()
+    {
+        // Guards the two tests above: a type mistake (BCP036/BCP037) in a resource is a warning with exit code 0.
+        var directory = Directory.CreateTempSubdirectory("azureorders-bicep-");
+        try
+        {
+            File.Copy(Path.Combine(InfraPaths.Infra, "bicepconfig.json"), Path.Combine(directory.FullName, "bicepconfig.json"));
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "broken.bicep"), """
+                param location string = resourceGroup().location
+                resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+                  name: 'sb-broken'
+                  location: location
+                  sku: { name: 'Standard' }
+                  properties: { disableLocalAuth: 'yes', notAProperty: true }
+                }
+                """);
+
+            var result = await Bicep.RunAsync(["build", "broken.bicep", "--stdout", "--diagnostics-format", "sarif"], directory.FullName);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains(Sarif.Parse(result.StdErr), d => d.RuleId.StartsWith("BCP", StringComparison.Ordinal) && d.Level == "warning");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Bicepconfig_raises_the_linter_rules_to_errors()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(InfraPaths.Infra, "bicepconfig.json")))!;
+        var rules = config["analyzers"]!["core"]!["rules"]!.AsObject();
+
+        foreach (var rule in new[] { "outputs-should-not-contain-secrets", "no-hardcoded-env-urls", "use-secure-value-for-secure-inputs", "no-unused-params", "what-if-short-circuiting" })
+        {
+            Assert.Equal("error", (string?)rules[rule]?["level"]);
+        }
+    }
+}
