@@ -1,0 +1,145 @@
+using AzureOrders.ServiceBusEmulator.Broker;
+using Microsoft.Azure.Amqp;
+using Microsoft.Azure.Amqp.Encoding;
+using Microsoft.Azure.Amqp.Framing;
+using Microsoft.Extensions.Logging;
+
+namespace AzureOrders.ServiceBusEmulator.Amqp;
+
+/// <summary>Takes messages from a client's sender link into a queue or topic.</summary>
+internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry entry, ILogger logger)
+{
+    // Service Bus batches: one AMQP message whose Data sections each hold an encoded message.
+    const uint BatchFormat = 0x80013700;
+
+    public void Start() => link.RegisterMessageListener(OnMessage);
+
+    void OnMessage(AmqpMessage message)
+    {
+        try
+        {
+            if (message.MessageFormat == BatchFormat)
+            {
+                foreach (var data in message.DataBody)
+                {
+                    var segment = (ArraySegment<byte>)data.Value;
+                    using var inner = AmqpMessage.CreateAmqpStreamMessage(new BufferListStream([segment]), true);
+                    Accept(BrokeredMessage.FromAmqp(inner));
+                }
+            }
+            else
+            {
+                Accept(BrokeredMessage.FromAmqp(message));
+            }
+
+            link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Rejected a message sent to {Entity}", entry.Name);
+            link.DisposeMessage(message, new Rejected { Error = new Error { Condition = AmqpErrorCode.InternalError, Description = e.Message } }, settled: true, batchable: false);
+        }
+        finally
+        {
+            message.Dispose();
+        }
+    }
+
+    void Accept(BrokeredMessage message)
+    {
+        var sequenceNumber = entry.Send(message);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Received {Entity} id={MessageId} seq={SequenceNumber}", entry.Name, message.Properties.MessageId, sequenceNumber?.ToString() ?? "duplicate");
+        }
+    }
+}
+
+/// <summary>Delivers a store's messages to a client's receiver link and applies the client's dispositions.</summary>
+internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore store, ILogger logger) : IMessageConsumer
+{
+    const string DeadLetterCondition = "com.microsoft:dead-letter";
+    static readonly Outcome LockLostOutcome = new Rejected
+    {
+        Error = new Error
+        {
+            Condition = new AmqpSymbol("com.microsoft:message-lock-lost"),
+            Description = "The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue.",
+        },
+    };
+
+    public bool ReceiveAndDelete { get; } = link.Settings.SettleType == SettleMode.SettleOnSend;
+
+    public void Start()
+    {
+        store.AddConsumer(this);
+        link.RegisterCreditListener(OnCredit);
+        link.RegisterDispositionListener(OnDisposition);
+        link.Closed += (_, _) => store.RemoveConsumer(this);
+    }
+
+    public void Deliver(AmqpMessage message, Guid lockToken) =>
+        link.SendMessageNoWait(message, new ArraySegment<byte>(lockToken.ToByteArray()), AmqpConstants.NullBinary);
+
+    void OnCredit(uint credit, bool drain, ArraySegment<byte> txnId)
+    {
+        if (store.AddCredit(this, credit, drain))
+        {
+            // Nothing left to send during a drain: a flow (which echoes drain=true) lets the receiver finish draining.
+            link.SendProperties(new Fields());
+        }
+    }
+
+    void OnDisposition(Delivery delivery)
+    {
+        if (delivery.Settled || delivery.DeliveryTag.Count != 16)
+        {
+            return;
+        }
+
+        var lockToken = new Guid(delivery.DeliveryTag.AsSpan());
+        var outcome = delivery.State switch
+        {
+            Accepted => store.Complete(lockToken),
+            Modified { UndeliverableHere: true } modified => store.Defer(lockToken, ToProperties(modified.MessageAnnotations)),
+            Modified modified => store.Abandon(lockToken, ToProperties(modified.MessageAnnotations)),
+            Rejected rejected => DeadLetter(lockToken, rejected),
+            Released => store.Abandon(lockToken, null),
+            _ => SettleOutcome.Settled,
+        };
+
+        logger.LogDebug("Disposition {State} on {Path}: {Outcome}", delivery.State?.GetType().Name, store.Path, outcome);
+        // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
+        link.DisposeDelivery(delivery, true, outcome == SettleOutcome.Settled ? AmqpConstants.AcceptedOutcome : LockLostOutcome);
+    }
+
+    SettleOutcome DeadLetter(Guid lockToken, Rejected rejected)
+    {
+        string? reason = null, description = null;
+        List<KeyValuePair<string, object?>>? properties = null;
+        if (rejected.Error is { } error && error.Condition.Value == DeadLetterCondition && error.Info is { } info)
+        {
+            foreach (var pair in info)
+            {
+                var key = pair.Key.ToString()!;
+                if (key == MessageStore.DeadLetterReasonProperty)
+                {
+                    reason = pair.Value as string;
+                }
+                else if (key == MessageStore.DeadLetterDescriptionProperty)
+                {
+                    description = pair.Value as string;
+                }
+                else
+                {
+                    (properties ??= []).Add(new(key, pair.Value));
+                }
+            }
+        }
+
+        return store.DeadLetter(lockToken, reason, description, properties);
+    }
+
+    static List<KeyValuePair<string, object?>>? ToProperties(Fields? fields) =>
+        fields?.Select(p => new KeyValuePair<string, object?>(p.Key.ToString()!, p.Value)).ToList();
+}

@@ -1,0 +1,500 @@
+using Microsoft.Azure.Amqp;
+using Microsoft.Extensions.Logging;
+
+namespace AzureOrders.ServiceBusEmulator.Broker;
+
+/// <summary>Settings of a store that receivers read from (a queue, a subscription or a dead-letter sub-queue).</summary>
+internal sealed record StoreOptions(
+    TimeSpan LockDuration,
+    int MaxDeliveryCount,
+    bool DeadLetteringOnMessageExpiration,
+    TimeSpan DefaultMessageTimeToLive,
+    bool IsDeadLetterQueue);
+
+/// <summary>A receiver link's view the store dispatches to.</summary>
+internal interface IMessageConsumer
+{
+    bool ReceiveAndDelete { get; }
+
+    /// <summary>Transfers the message; called outside the store's lock.</summary>
+    void Deliver(AmqpMessage message, Guid lockToken);
+}
+
+internal enum SettleOutcome { Settled, LockLost }
+
+/// <summary>
+/// The messages of one receivable entity and their delivery: credit-based dispatch to receiver links,
+/// peek-lock with lock expiry and renewal, settlement, deferral, dead-lettering, TTL expiry and
+/// scheduled activation. One lock guards the state; transfers happen outside it.
+/// </summary>
+internal sealed class MessageStore(string path, StoreOptions options, TimeProvider time, ILogger logger)
+{
+    public const string DeadLetterReasonProperty = "DeadLetterReason";
+    public const string DeadLetterDescriptionProperty = "DeadLetterErrorDescription";
+
+    readonly object sync = new();
+    readonly SortedDictionary<long, BrokeredMessage> messages = [];
+    readonly SortedSet<long> available = [];
+    readonly Dictionary<Guid, BrokeredMessage> locks = [];
+    readonly List<ConsumerState> consumers = [];
+    int nextConsumer;
+
+    public string Path { get; } = path;
+
+    public StoreOptions Options { get; } = options;
+
+    /// <summary>The dead-letter sub-queue; null for a dead-letter queue itself.</summary>
+    public MessageStore? DeadLetterQueue { get; init; }
+
+    public int Count
+    {
+        get
+        {
+            lock (sync)
+            {
+                return messages.Count;
+            }
+        }
+    }
+
+    DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Adds a message that already carries its sequence number.</summary>
+    public void Enqueue(BrokeredMessage message)
+    {
+        var now = Now;
+        lock (sync)
+        {
+            message.LockToken = Guid.Empty;
+            if (!Options.IsDeadLetterQueue)
+            {
+                ApplyTimeToLive(message);
+            }
+
+            messages[message.SequenceNumber] = message;
+            if (message.ScheduledEnqueueTime is { } at && at > now)
+            {
+                message.State = MessageState.Scheduled;
+            }
+            else
+            {
+                message.State = MessageState.Active;
+                available.Add(message.SequenceNumber);
+            }
+        }
+
+        Pump();
+    }
+
+    void ApplyTimeToLive(BrokeredMessage message)
+    {
+        // The effective TTL is the smaller of the message's and the entity's default, and the message shows it.
+        var ttl = message.TimeToLive is { } own && own < Options.DefaultMessageTimeToLive ? own : Options.DefaultMessageTimeToLive;
+        if (ttl != TimeSpan.MaxValue)
+        {
+            message.TimeToLive = ttl;
+            var start = message.ScheduledEnqueueTime is { } at && at > message.EnqueuedTime ? at : message.EnqueuedTime;
+            message.ExpiresAt = DateTime.MaxValue - start > ttl ? start + ttl : DateTime.MaxValue;
+        }
+        else
+        {
+            message.ExpiresAt = null;
+        }
+    }
+
+    public bool CancelScheduled(long sequenceNumber)
+    {
+        lock (sync)
+        {
+            if (messages.TryGetValue(sequenceNumber, out var message) && message.State == MessageState.Scheduled)
+            {
+                messages.Remove(sequenceNumber);
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    public void AddConsumer(IMessageConsumer consumer)
+    {
+        lock (sync)
+        {
+            consumers.Add(new ConsumerState(consumer));
+        }
+    }
+
+    public void RemoveConsumer(IMessageConsumer consumer)
+    {
+        lock (sync)
+        {
+            consumers.RemoveAll(c => c.Consumer == consumer);
+        }
+    }
+
+    /// <summary>
+    /// Adds link credit from a flow. Returns true when the receiver asked to drain and nothing was
+    /// left to send, so the link must answer with a flow that ends the drain.
+    /// </summary>
+    public bool AddCredit(IMessageConsumer consumer, uint credit, bool drain)
+    {
+        lock (sync)
+        {
+            var state = consumers.Find(c => c.Consumer == consumer);
+            if (state is null)
+            {
+                return false;
+            }
+
+            state.Credit = (int)Math.Min(int.MaxValue, (long)state.Credit + credit);
+        }
+
+        Pump();
+        if (!drain)
+        {
+            return false;
+        }
+
+        lock (sync)
+        {
+            var state = consumers.Find(c => c.Consumer == consumer);
+            if (state is { Credit: > 0 })
+            {
+                state.Credit = 0;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Hands available messages to receivers with credit, round robin.</summary>
+    public void Pump()
+    {
+        List<(IMessageConsumer Consumer, AmqpMessage Message, Guid Token)>? outbox = null;
+        var now = Now;
+        lock (sync)
+        {
+            while (available.Count > 0)
+            {
+                var consumer = NextConsumerWithCredit();
+                if (consumer is null)
+                {
+                    break;
+                }
+
+                var sequenceNumber = available.Min;
+                available.Remove(sequenceNumber);
+                var message = messages[sequenceNumber];
+                if (message.ExpiresAt is { } expires && expires <= now)
+                {
+                    Expire(message);
+                    continue;
+                }
+
+                consumer.Credit--;
+                message.DeliveryCount++;
+                Guid token;
+                if (consumer.Consumer.ReceiveAndDelete)
+                {
+                    messages.Remove(sequenceNumber);
+                    token = Guid.NewGuid();
+                }
+                else
+                {
+                    token = Lock(message, now);
+                }
+
+                (outbox ??= []).Add((consumer.Consumer, message.ToAmqp(forPeek: false), token));
+            }
+        }
+
+        if (outbox is null)
+        {
+            return;
+        }
+
+        foreach (var (consumer, message, token) in outbox)
+        {
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                logger.LogDebug("Transfer {Path} seq={SequenceNumber} lock={LockToken}", Path, message.MessageAnnotations.Map[AnnotationNames.SequenceNumber], token);
+            }
+
+            consumer.Deliver(message, token);
+        }
+    }
+
+    Guid Lock(BrokeredMessage message, DateTime now)
+    {
+        // Lock tokens are fresh per delivery by design: a redelivery must not be settled with an old token.
+        var token = Guid.NewGuid();
+        message.LockToken = token;
+        message.LockedUntil = now + Options.LockDuration;
+        locks[token] = message;
+        return token;
+    }
+
+    ConsumerState? NextConsumerWithCredit()
+    {
+        for (var i = 0; i < consumers.Count; i++)
+        {
+            var candidate = consumers[(nextConsumer + i) % consumers.Count];
+            if (candidate.Credit > 0)
+            {
+                nextConsumer = (nextConsumer + i + 1) % consumers.Count;
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    public SettleOutcome Complete(Guid lockToken) => Settle(lockToken, (message, _) =>
+    {
+        messages.Remove(message.SequenceNumber);
+        return false;
+    });
+
+    public SettleOutcome Abandon(Guid lockToken, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) => Settle(lockToken, (message, _) =>
+    {
+        message.ApplyPropertiesToModify(propertiesToModify);
+        ReturnOrDeadLetter(message);
+        return true;
+    });
+
+    public SettleOutcome Defer(Guid lockToken, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) => Settle(lockToken, (message, _) =>
+    {
+        message.ApplyPropertiesToModify(propertiesToModify);
+        message.State = MessageState.Deferred;
+        return false;
+    });
+
+    public SettleOutcome DeadLetter(Guid lockToken, string? reason, string? description, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) =>
+        Settle(lockToken, (message, _) =>
+        {
+            message.ApplyPropertiesToModify(propertiesToModify);
+            MoveToDeadLetter(message, reason, description);
+            return false;
+        });
+
+    /// <summary>Renews a lock; null when the lock is already lost.</summary>
+    public DateTime? RenewLock(Guid lockToken)
+    {
+        var now = Now;
+        lock (sync)
+        {
+            if (!locks.TryGetValue(lockToken, out var message) || message.LockedUntil <= now)
+            {
+                return null;
+            }
+
+            message.LockedUntil = now + Options.LockDuration;
+            return message.LockedUntil;
+        }
+    }
+
+    /// <summary>Runs a settlement under the lock; the action returns true when messages became available.</summary>
+    SettleOutcome Settle(Guid lockToken, Func<BrokeredMessage, DateTime, bool> action)
+    {
+        var now = Now;
+        SettleOutcome outcome;
+        bool pump;
+        lock (sync)
+        {
+            if (!locks.TryGetValue(lockToken, out var message))
+            {
+                return SettleOutcome.LockLost;
+            }
+
+            if (message.LockedUntil <= now)
+            {
+                // The sweep has not run yet; the lock is lost all the same.
+                ExpireLock(message);
+                (outcome, pump) = (SettleOutcome.LockLost, true);
+            }
+            else
+            {
+                locks.Remove(lockToken);
+                message.LockToken = Guid.Empty;
+                (outcome, pump) = (SettleOutcome.Settled, action(message, now));
+            }
+        }
+
+        if (pump)
+        {
+            Pump();
+        }
+
+        return outcome;
+    }
+
+    void ExpireLock(BrokeredMessage message)
+    {
+        locks.Remove(message.LockToken);
+        message.LockToken = Guid.Empty;
+        logger.LogDebug("Lock expired {Path} seq={SequenceNumber} deliveries={DeliveryCount}", Path, message.SequenceNumber, message.DeliveryCount);
+        ReturnOrDeadLetter(message);
+    }
+
+    void ReturnOrDeadLetter(BrokeredMessage message)
+    {
+        if (!Options.IsDeadLetterQueue && message.DeliveryCount >= Options.MaxDeliveryCount)
+        {
+            MoveToDeadLetter(message, "MaxDeliveryCountExceeded", $"Message could not be consumed after {Options.MaxDeliveryCount} delivery attempts.");
+        }
+        else if (message.State != MessageState.Deferred)
+        {
+            available.Add(message.SequenceNumber);
+        }
+    }
+
+    void MoveToDeadLetter(BrokeredMessage message, string? reason, string? description)
+    {
+        messages.Remove(message.SequenceNumber);
+        available.Remove(message.SequenceNumber);
+        if (DeadLetterQueue is null)
+        {
+            return; // a dead-letter queue has no dead-letter queue: dead-lettering there deletes, as the service does
+        }
+
+        if (reason is not null)
+        {
+            message.ApplicationProperties[DeadLetterReasonProperty] = reason;
+        }
+
+        if (description is not null)
+        {
+            message.ApplicationProperties[DeadLetterDescriptionProperty] = description;
+        }
+
+        message.DeadLetterSource = Path;
+        message.ScheduledEnqueueTime = null;
+        logger.LogDebug("Dead-lettered {Path} seq={SequenceNumber} reason={Reason}", Path, message.SequenceNumber, reason);
+        // Enqueue into another store's lock; the dead-letter queue never calls back into its parent.
+        DeadLetterQueue.Enqueue(message);
+    }
+
+    /// <summary>Moves a message that never entered the store (filter evaluation error) to the dead-letter queue.</summary>
+    public void DeadLetterOnArrival(BrokeredMessage message, string reason, string description)
+    {
+        lock (sync)
+        {
+            message.ApplicationProperties[DeadLetterReasonProperty] = reason;
+            message.ApplicationProperties[DeadLetterDescriptionProperty] = description;
+            message.DeadLetterSource = Path;
+        }
+
+        DeadLetterQueue?.Enqueue(message);
+    }
+
+    void Expire(BrokeredMessage message)
+    {
+        if (Options.DeadLetteringOnMessageExpiration)
+        {
+            MoveToDeadLetter(message, "TTLExpiredException", "The message expired and was dead lettered.");
+        }
+        else
+        {
+            messages.Remove(message.SequenceNumber);
+            available.Remove(message.SequenceNumber);
+        }
+    }
+
+    /// <summary>Periodic work: expired locks, due scheduled messages, expired messages.</summary>
+    public void Tick()
+    {
+        var now = Now;
+        var pump = false;
+        lock (sync)
+        {
+            if (locks.Count > 0)
+            {
+                foreach (var message in locks.Values.Where(m => m.LockedUntil <= now).ToList())
+                {
+                    ExpireLock(message);
+                    pump = true;
+                }
+            }
+
+            List<BrokeredMessage>? expired = null;
+            foreach (var message in messages.Values)
+            {
+                if (message.State == MessageState.Scheduled && message.ScheduledEnqueueTime <= now)
+                {
+                    message.State = MessageState.Active;
+                    message.EnqueuedTime = message.ScheduledEnqueueTime.Value;
+                    available.Add(message.SequenceNumber);
+                    pump = true;
+                }
+
+                if (!message.IsLocked && message.State != MessageState.Scheduled && message.ExpiresAt is { } expires && expires <= now)
+                {
+                    (expired ??= []).Add(message);
+                }
+            }
+
+            foreach (var message in expired ?? [])
+            {
+                Expire(message);
+            }
+        }
+
+        if (pump)
+        {
+            Pump();
+        }
+    }
+
+    public IReadOnlyList<byte[]> Peek(long fromSequenceNumber, int count)
+    {
+        lock (sync)
+        {
+            return messages.Where(p => p.Key >= fromSequenceNumber).Take(Math.Max(0, count)).Select(p => p.Value.ToBytes(forPeek: true)).ToList();
+        }
+    }
+
+    /// <summary>Receives deferred messages by sequence number; throws <see cref="MessageNotFoundException"/> for any that is not deferred.</summary>
+    public IReadOnlyList<(byte[] Message, Guid LockToken)> ReceiveDeferred(IReadOnlyList<long> sequenceNumbers, bool receiveAndDelete)
+    {
+        var now = Now;
+        lock (sync)
+        {
+            foreach (var sequenceNumber in sequenceNumbers)
+            {
+                if (!messages.TryGetValue(sequenceNumber, out var m) || m.State != MessageState.Deferred || m.IsLocked)
+                {
+                    throw new MessageNotFoundException($"Deferred message with sequence number {sequenceNumber} was not found in '{Path}'.");
+                }
+            }
+
+            var result = new List<(byte[], Guid)>();
+            foreach (var sequenceNumber in sequenceNumbers)
+            {
+                var message = messages[sequenceNumber];
+                message.DeliveryCount++;
+                if (receiveAndDelete)
+                {
+                    messages.Remove(sequenceNumber);
+                    result.Add((message.ToBytes(forPeek: false), Guid.Empty));
+                }
+                else
+                {
+                    var token = Lock(message, now);
+                    result.Add((message.ToBytes(forPeek: false), token));
+                }
+            }
+
+            return result;
+        }
+    }
+
+    sealed class ConsumerState(IMessageConsumer consumer)
+    {
+        public IMessageConsumer Consumer { get; } = consumer;
+
+        public int Credit { get; set; }
+    }
+}
+
+internal sealed class MessageNotFoundException(string message) : Exception(message);

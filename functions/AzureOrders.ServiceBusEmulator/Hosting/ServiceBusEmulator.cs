@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using AzureOrders.ServiceBusEmulator.Amqp;
+using AzureOrders.ServiceBusEmulator.Broker;
+using AzureOrders.ServiceBusEmulator.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AzureOrders.ServiceBusEmulator;
+
+/// <summary>
+/// An in-process Service Bus emulator for tests and the local runner:
+/// <code>await using var emulator = await ServiceBusEmulator.StartAsync(config, port: 0);</code>
+/// then give <see cref="ConnectionString"/> to an unchanged <c>ServiceBusClient</c>.
+/// </summary>
+public sealed class ServiceBusEmulator : IAsyncDisposable
+{
+    /// <summary>The emulator accepts any key; the official emulator's well-known value keeps connection strings familiar.</summary>
+    public const string SharedAccessKeyName = "RootManageSharedAccessKey";
+    public const string SharedAccessKey = "SAS_KEY_VALUE";
+
+    static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
+    readonly AmqpServer server;
+    readonly EntityRegistry registry;
+    readonly ITimer timer;
+    readonly ILogger logger;
+    int disposed;
+
+    ServiceBusEmulator(AmqpServer server, EntityRegistry registry, ITimer timer, ILogger logger, int port)
+    {
+        this.server = server;
+        this.registry = registry;
+        this.timer = timer;
+        this.logger = logger;
+        Port = port;
+    }
+
+    /// <summary>The loopback TCP port the AMQP listener is bound to.</summary>
+    public int Port { get; }
+
+    /// <summary>A connection string the unchanged Azure.Messaging.ServiceBus client accepts.</summary>
+    public string ConnectionString =>
+        $"Endpoint=sb://127.0.0.1:{Port};SharedAccessKeyName={SharedAccessKeyName};SharedAccessKey={SharedAccessKey};UseDevelopmentEmulator=true";
+
+    /// <summary>Starts the emulator. <paramref name="port"/> 0 picks a free loopback port.</summary>
+    /// <param name="timeProvider">Drives locks, TTLs, schedules and duplicate windows; tests may pass a fake one.</param>
+    public static Task<ServiceBusEmulator> StartAsync(
+        EmulatorConfig config,
+        int port = 0,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        cancellationToken.ThrowIfCancellationRequested();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AzureOrders.ServiceBusEmulator");
+        var time = timeProvider ?? TimeProvider.System;
+        var registry = new EntityRegistry(config, time, logger);
+        var server = new AmqpServer(registry, logger);
+        var boundPort = StartListening(server, port);
+        var timer = time.CreateTimer(_ => Tick(registry, logger), null, TickInterval, TickInterval);
+        logger.LogInformation("Service Bus emulator listening on 127.0.0.1:{Port} with {Queues} queue(s) and {Topics} topic(s)", boundPort, config.Queues.Count, config.Topics.Count);
+        return Task.FromResult(new ServiceBusEmulator(server, registry, timer, logger, boundPort));
+    }
+
+    static int StartListening(AmqpServer server, int port)
+    {
+        if (port != 0)
+        {
+            server.Start(port);
+            return port;
+        }
+
+        // The AMQP listener cannot report the port the OS picked, so find a free one first; another
+        // process may take it in between, hence a few attempts.
+        for (var attempt = 1; ; attempt++)
+        {
+            var candidate = FreeLoopbackPort();
+            try
+            {
+                server.Start(candidate);
+                return candidate;
+            }
+            catch (SocketException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    static void Tick(EntityRegistry registry, ILogger logger)
+    {
+        try
+        {
+            registry.Tick();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Background sweep failed");
+        }
+    }
+
+    /// <summary>Runs the periodic sweep (lock expiry, schedules, TTL) now; tests with a fake clock call it after advancing time.</summary>
+    public void RunMaintenance() => registry.Tick();
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            timer.Dispose();
+            server.Stop();
+            logger.LogInformation("Service Bus emulator on port {Port} stopped", Port);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
