@@ -1,0 +1,151 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using AzureOrders.Contracts;
+using AzureOrders.Persistence;
+
+namespace AzureOrders.Messaging;
+
+public sealed record PipelineOptions
+{
+    /// <summary>Larger bodies are refused as malformed (our messages are small facts; a megabyte is a bug or an attack).</summary>
+    public int MaxBodyBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Currency assumed when upcasting order.placed.v1 (which has none) to v2.</summary>
+    public string DefaultCurrency { get; init; } = OrderPlacedUpcaster.DefaultCurrency;
+}
+
+/// <summary>
+/// The one handling pipeline every consumer runs, host-agnostic: parse -> validate -> (dedupe + handle +
+/// store outgoing with the state, inside the handler's single batch) -> publish and mark dispatched ->
+/// settlement decision. It never throws for a message: every outcome is a <see cref="Settlement"/>.
+/// </summary>
+public sealed class MessagePipeline
+{
+    private readonly string _consumer;
+    private readonly FrozenDictionary<string, IMessageHandler> _handlers;
+    private readonly OutboxDispatcher _dispatcher;
+    private readonly IOutboxStore _outbox;
+    private readonly TimeProvider _time;
+    private readonly PipelineOptions _options;
+
+    public MessagePipeline(string consumer, IEnumerable<IMessageHandler> handlers, OutboxDispatcher dispatcher, IOutboxStore outbox, TimeProvider time, PipelineOptions? options = null)
+    {
+        _outbox = outbox;
+        _consumer = consumer;
+        _handlers = handlers.SelectMany(h => h.MessageTypes.Select(t => (t, h))).ToFrozenDictionary(x => x.t, x => x.h, StringComparer.Ordinal);
+        _dispatcher = dispatcher;
+        _time = time;
+        _options = options ?? new PipelineOptions();
+    }
+
+    public string Consumer => _consumer;
+    public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;
+
+    public async Task<Settlement> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        // 1. Parse: anything that is not a readable JSON object is malformed.
+        if (message.Body.Length == 0) return DeadLetter(DeadLetterReason.MalformedMessage, "empty body", null);
+        if (message.Body.Length > _options.MaxBodyBytes)
+            return DeadLetter(DeadLetterReason.MalformedMessage, $"body of {message.Body.Length} bytes exceeds {_options.MaxBodyBytes}", null);
+
+        JsonDocument document;
+        try
+        {
+            // JsonDocument validates UTF-8, so invalid byte sequences land here too.
+            document = JsonDocument.Parse(message.Body, new JsonDocumentOptions { MaxDepth = 32 });
+        }
+        catch (JsonException e)
+        {
+            return DeadLetter(DeadLetterReason.MalformedMessage, $"not valid JSON: {e.Message}", null, e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return DeadLetter(DeadLetterReason.MalformedMessage, $"the body is a JSON {root.ValueKind}, not an envelope object", null);
+
+            // 2. Validate: envelope schema, type known and handled here, payload schema, invariants.
+            var envelopeCheck = SchemaValidator.Instance.CheckEnvelope(root);
+            if (!envelopeCheck.IsValid)
+                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"envelope: {envelopeCheck.Describe()}", TypeOf(root));
+
+            var eventType = root.GetProperty("eventType").GetString()!;
+            if (message.Subject is { Length: > 0 } subject && !string.Equals(subject, eventType, StringComparison.Ordinal))
+                return DeadLetter(DeadLetterReason.MalformedMessage, $"Subject '{subject}' contradicts eventType '{eventType}'", eventType);
+            if (!MessageCatalog.TryGet(eventType, out _))
+                return DeadLetter(DeadLetterReason.UnsupportedEventType, $"unknown message type or version '{eventType}'", eventType);
+            if (!_handlers.TryGetValue(eventType, out var handler))
+                return DeadLetter(DeadLetterReason.UnsupportedEventType, $"consumer '{_consumer}' does not handle '{eventType}'", eventType);
+
+            var payloadCheck = SchemaValidator.Instance.CheckPayload(eventType, root.GetProperty("payload"));
+            if (!payloadCheck.IsValid)
+                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"payload: {payloadCheck.Describe()}", eventType, handler: handler);
+
+            Envelope envelope;
+            object payload;
+            try
+            {
+                envelope = root.Deserialize(ContractsJsonContext.Default.Envelope)!;
+                payload = envelope.Payload.Deserialize(MessageCatalog.Get(eventType).JsonTypeInfo)!;
+            }
+            catch (Exception e) when (e is JsonException or FormatException or OverflowException)
+            {
+                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"does not bind to the contract: {e.Message}", eventType, e, handler);
+            }
+
+            if (ContractInvariants.Check(payload) is { } violation)
+                return DeadLetter(DeadLetterReason.InvariantViolated, violation, eventType, handler: handler);
+
+            // Consumers see one version of order.placed: v1 is upcast here, in the one upcaster.
+            if (payload is OrderPlacedV1 v1) payload = OrderPlacedUpcaster.Upcast(v1, _options.DefaultCurrency);
+
+            // 3-5. Dedupe + handle + store outgoing (one batch inside the handler), then publish.
+            try
+            {
+                var outcome = await handler.HandleAsync(new MessageContext(envelope, payload, _consumer, message.DeliveryCount), cancellationToken);
+                var outgoing = outcome.Outgoing;
+                if (outcome is { Duplicate: true, DuplicateContainer: { } container, DuplicatePartitionKey: { } partitionKey })
+                {
+                    // A redelivery after a crash between commit and publish: publish exactly what the first
+                    // delivery stored (same ids), found through its dedupe key. Costs reads only on this path.
+                    outgoing = await _outbox.UndispatchedForAsync(container, partitionKey, _consumer, envelope.EventId, cancellationToken);
+                }
+                var published = await _dispatcher.DispatchAsync(outgoing, cancellationToken);
+                return new Settlement.Complete(envelope, outcome.Duplicate, published);
+            }
+            catch (InvariantViolationException e)
+            {
+                return DeadLetter(DeadLetterReason.InvariantViolated, e.Message, eventType, e, handler);
+            }
+            catch (ContractViolationException e)
+            {
+                // Our own outgoing message broke its schema: a bug, not a passing fault. Retrying cannot fix it.
+                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"outgoing {e.MessageType}: {e.Details}", eventType, e, handler);
+            }
+            catch (Exception e)
+            {
+                // Transient faults and unknown errors alike are retried with backoff; the broker's
+                // maxDeliveryCount dead-letters a message that keeps failing, so nothing loops forever.
+                return new Settlement.Retry(e, TransientFaults.BackoffFor(message.DeliveryCount));
+            }
+        }
+    }
+
+    private static string? TypeOf(JsonElement root) =>
+        root.TryGetProperty("eventType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+
+    private Settlement.DeadLetter DeadLetter(DeadLetterReason reason, string description, string? eventType, Exception? exception = null, IMessageHandler? handler = null)
+    {
+        var properties = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [DeadLetterProperties.Handler] = handler is null ? _consumer : $"{_consumer}/{handler.Name}",
+            [DeadLetterProperties.Time] = _time.GetUtcNow().ToString("O"),
+        };
+        if (exception is not null) properties[DeadLetterProperties.ExceptionType] = exception.GetType().FullName!;
+        if (eventType is not null) properties[DeadLetterProperties.EventType] = eventType;
+        // Service Bus limits the description to 4 KB; schema error lists can be long.
+        if (description.Length > 1024) description = description[..1021] + "...";
+        return new Settlement.DeadLetter(reason, description, properties);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AzureOrders.Contracts;
+using AzureOrders.Messaging;
+using AzureOrders.Persistence;
+
+namespace AzureOrders.Orders;
+
+public sealed record PlaceOrderOptions
+{
+    /// <summary>The order.placed version producers emit (v1 while v1-only consumers remain).</summary>
+    public string EmitVersion { get; init; } = MessageTypes.OrderPlacedV1;
+    public string Currency { get; init; } = OrderPlacedUpcaster.DefaultCurrency;
+}
+
+public abstract record PlaceOrderResult
+{
+    private PlaceOrderResult() { }
+
+    /// <param name="Created">False when a repeated request (same orderId or Idempotency-Key) found the order already placed.</param>
+    public sealed record Accepted(string OrderId, Guid CorrelationId, bool Created, string Status) : PlaceOrderResult;
+
+    public sealed record Rejected(ProblemDetails Problem) : PlaceOrderResult;
+}
+
+/// <summary>
+/// POST /api/orders behind any host: validates the seed-shaped body, appends order.placed to a new order
+/// stream, publishes it. A client orderId or Idempotency-Key makes a repeat return the same order.
+/// </summary>
+public sealed class PlaceOrderService(
+    OrderStream stream,
+    IProductCatalog catalog,
+    OutboxDispatcher dispatcher,
+    TimeProvider time,
+    PlaceOrderOptions? options = null,
+    Func<Guid>? newOrderGuid = null)
+{
+    private readonly PlaceOrderOptions _options = options ?? new PlaceOrderOptions();
+    // Only for a request with neither orderId nor Idempotency-Key: each such request IS a new order.
+    private readonly Func<Guid> _newOrderGuid = newOrderGuid ?? Guid.NewGuid;
+
+    public async Task<PlaceOrderResult> PlaceAsync(ReadOnlyMemory<byte> body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        JsonObject request;
+        try
+        {
+            request = JsonNode.Parse(body.Span) as JsonObject
+                ?? throw new JsonException("the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            return Reject(ProblemDetails.Malformed(e.Message));
+        }
+
+        var orderId = ResolveOrderId(request, idempotencyKey);
+        request["orderId"] = orderId;
+
+        using var document = JsonDocument.Parse(request.ToJsonString());
+        var check = SchemaValidator.Instance.CheckPayload(MessageTypes.OrderPlacedV1, document.RootElement);
+        if (!check.IsValid) return Reject(ProblemDetails.Validation(ByLocation(check.Errors)));
+
+        var order = document.RootElement.Deserialize(ContractsJsonContext.Default.OrderPlacedV1)!;
+        if (ContractInvariants.Check(order) is { } violation) return Reject(ProblemDetails.Invariant(violation));
+        var unknown = order.Items.Select((item, i) => (item, i)).Where(x => !catalog.TryGet(x.item.Sku, out _)).ToList();
+        if (unknown.Count > 0)
+            return Reject(ProblemDetails.Invariant(
+                $"unknown SKU(s): {string.Join(", ", unknown.Select(u => u.item.Sku))}",
+                unknown.ToDictionary(u => $"/items/{u.i}/sku", u => new[] { $"'{u.item.Sku}' is not in the catalog" })));
+
+        var requestHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(order, ContractsJsonContext.Default.OrderPlacedV1)));
+        var correlationId = DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"correlation|{orderId}");
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var head = await stream.ReadHeadAsync(orderId, cancellationToken);
+            if (head is not null)
+            {
+                if (head.RequestHash != requestHash)
+                    return Reject(ProblemDetails.Conflict($"order {orderId} exists with different content", orderId));
+                await HealAsync(orderId, cancellationToken);
+                return new PlaceOrderResult.Accepted(orderId, head.CorrelationId, Created: false, head.Status);
+            }
+
+            var placed = CreatePlacedEvent(order, correlationId);
+            var newHead = new OrderHeadDocument
+            {
+                StreamId = orderId,
+                OrderId = orderId,
+                CustomerId = order.CustomerId,
+                Status = OrderStatus.Placed,
+                Version = 1,
+                TotalInCents = order.TotalInCents,
+                Currency = _options.Currency,
+                CorrelationId = correlationId,
+                RequestHash = requestHash,
+            };
+            try
+            {
+                var outbox = await stream.AppendAsync(null, newHead, [placed], cancellationToken);
+                await TryDispatchAsync(outbox, cancellationToken);
+                return new PlaceOrderResult.Accepted(orderId, correlationId, Created: true, OrderStatus.Placed);
+            }
+            catch (StreamConcurrencyException)
+            {
+                // The same request raced us (a client retry); the next pass sees its order and answers with it.
+            }
+        }
+        throw new TransientFailureException($"order {orderId}: could not settle concurrent placements");
+    }
+
+    private Envelope CreatePlacedEvent(OrderPlacedV1 order, Guid correlationId)
+    {
+        // One order.placed per order, whoever writes it: the id comes from the orderId.
+        var eventId = DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"order.placed|{order.OrderId}");
+        var now = time.GetUtcNow();
+        return _options.EmitVersion == MessageTypes.OrderPlacedV2
+            ? Envelopes.Create(OrderPlacedUpcaster.Upcast(order, _options.Currency), eventId, correlationId, null, Services.Orders, now)
+            : Envelopes.Create(order, eventId, correlationId, null, Services.Orders, now);
+    }
+
+    private string ResolveOrderId(JsonObject request, string? idempotencyKey)
+    {
+        if (request["orderId"] is JsonValue v && v.TryGetValue<string>(out var clientOrderId)) return clientOrderId;
+        if (!string.IsNullOrWhiteSpace(idempotencyKey))
+        {
+            var customer = request["customerId"] is JsonValue c && c.TryGetValue<string>(out var id) ? id : "";
+            // Keys are scoped per customer: two customers' "1" are different orders.
+            return $"ord_{DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"idempotency-key|{customer}|{idempotencyKey}"):N}";
+        }
+        return $"ord_{_newOrderGuid():N}";
+    }
+
+    /// <summary>A repeated request also finishes a publish that a crash interrupted (the relay would, later).</summary>
+    private async Task HealAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var first = await stream.ReadEventAsync(orderId, 1, cancellationToken);
+        if (first is { Dispatched: false })
+            await TryDispatchAsync([new OutboxEntry(first.Envelope, new OutboxAddress(ContainerNames.Orders, orderId, first.Id))], cancellationToken);
+    }
+
+    private async Task TryDispatchAsync(IReadOnlyList<OutboxEntry> outbox, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dispatcher.DispatchAsync(outbox, cancellationToken);
+        }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            // The order is stored with its event undispatched: the outbox relay publishes it. The client
+            // still gets its order; failing the request would invite a retry that changes nothing.
+        }
+    }
+
+    private static Dictionary<string, string[]> ByLocation(IReadOnlyList<string> errors) =>
+        errors.Select(e => e.Split(": ", 2))
+              .GroupBy(p => p[0], p => p.Length > 1 ? p[1] : p[0])
+              .ToDictionary(g => g.Key, g => g.ToArray());
+
+    private static PlaceOrderResult.Rejected Reject(ProblemDetails problem) => new(problem);
+}

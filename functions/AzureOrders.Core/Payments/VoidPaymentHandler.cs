@@ -1,0 +1,63 @@
+using AzureOrders.Contracts;
+using AzureOrders.Messaging;
+using AzureOrders.Persistence;
+
+namespace AzureOrders.Payments;
+
+/// <summary>
+/// payment.void.v1: the saga's "whatever happened, keep no money". No payment yet: a VOIDED tombstone
+/// (a late capture then fails). Failed: marked voided. Captured: refunded through the gateway, replying
+/// payment.refunded and payment.voided. Already voided/refunded: the same answer again.
+/// </summary>
+public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway gateway, TimeProvider time) : IMessageHandler
+{
+    public string Name => "payment.void";
+    public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentVoidV1];
+
+    public async Task<HandlerOutcome> HandleAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        var command = context.PayloadAs<PaymentVoidV1>();
+        var paymentId = PaymentDocument.PaymentIdFor(command.OrderId);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await payments.ReadAsync(command.OrderId, cancellationToken);
+            PaymentDocument? next;
+            List<Envelope> replies = [];
+            switch (current?.Status)
+            {
+                case null:
+                    next = new PaymentDocument { OrderId = command.OrderId, PaymentId = paymentId, Status = PaymentStatus.Voided, Reason = command.Reason };
+                    replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.NothingCaptured, 0, command.Reason)));
+                    break;
+                case PaymentStatus.Failed:
+                    next = current with { Status = PaymentStatus.Voided, Reason = command.Reason };
+                    replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.NothingCaptured, 0, command.Reason)));
+                    break;
+                case PaymentStatus.Captured:
+                    var refund = await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", current.GatewayReference ?? "", current.AmountInCents, current.Currency), cancellationToken);
+                    next = current with { Status = PaymentStatus.Refunded, RefundedInCents = current.AmountInCents, RefundReference = refund.Reference, Reason = command.Reason };
+                    replies.Add(Reply(context, 0, new PaymentRefundedV1(command.OrderId, paymentId, current.AmountInCents, current.Currency, command.Reason)));
+                    replies.Add(Reply(context, 1, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.Refunded, current.AmountInCents, command.Reason)));
+                    break;
+                default: // voided or refunded already: answer again, change nothing
+                    next = null;
+                    replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId,
+                        current.Status == PaymentStatus.Refunded ? PaymentOutcomes.Refunded : PaymentOutcomes.NothingCaptured,
+                        current.RefundedInCents, command.Reason)));
+                    break;
+            }
+
+            var commit = await payments.CommitAsync(command.OrderId, next, current, context.Consumer, context.Envelope.EventId, replies, cancellationToken);
+            switch (commit.Status)
+            {
+                case PartitionWriteStatus.Committed: return HandlerOutcome.Handled(commit.Outbox);
+                case PartitionWriteStatus.Duplicate: return HandlerOutcome.AlreadyHandled(ContainerNames.Payments, command.OrderId);
+                default: continue; // a capture committed meanwhile: refund it on the next pass
+            }
+        }
+        throw new TransientFailureException($"void {command.OrderId}: payment kept changing");
+    }
+
+    private Envelope Reply<T>(MessageContext context, int index, T payload) where T : class =>
+        Envelopes.CausedBy(context.Envelope, Name, index, payload, Services.Payments, time.GetUtcNow());
+}
