@@ -23,7 +23,7 @@ public abstract class CosmosTestBase(CosmosServerFixture cosmos) : IAsyncLifetim
     /// <summary>Override to shape the container (partition key path, TTL, ...).</summary>
     protected virtual ContainerProperties ContainerProperties(string id) => new(id, "/pk");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         database = await Cosmos.CreateDatabaseAsync("foundation");
         Container = (await database.CreateContainerAsync(ContainerProperties("items"))).Container;

@@ -1,0 +1,86 @@
+using System.Net;
+using AzureOrders.Testing;
+using Microsoft.Azure.Cosmos;
+
+namespace AzureOrders.Foundation.Tests;
+
+/// <summary>TransactionalBatch in the SDK's binary format: all or nothing, per-operation results.</summary>
+public sealed class CosmosBatchTests(CosmosServerFixture cosmos) : CosmosTestBase(cosmos)
+{
+    private static readonly PartitionKey P1 = new("p1");
+
+    [Fact]
+    public async Task A_batch_applies_every_operation_and_reports_each_result()
+    {
+        await Container.CreateItemAsync(new TestItem("existing", "p1", 1), P1);
+        await Container.CreateItemAsync(new TestItem("doomed", "p1"), P1);
+
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .CreateItem(new TestItem("new", "p1", 5))
+            .ReadItem("existing")
+            .ReplaceItem("existing", new TestItem("existing", "p1", 2))
+            .UpsertItem(new TestItem("upserted", "p1", 3))
+            .DeleteItem("doomed")
+            .PatchItem("new", [PatchOperation.Increment("/n", 1)])
+            .ExecuteAsync();
+
+        Assert.True(response.IsSuccessStatusCode, response.ErrorMessage);
+        Assert.Equal(
+            [HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.NoContent, HttpStatusCode.OK],
+            response.Select(r => r.StatusCode));
+        Assert.Equal(1, response.GetOperationResultAtIndex<TestItem>(1).Resource.n);
+        Assert.False(string.IsNullOrEmpty(response[0].ETag));
+        Assert.Equal(6, (await Container.ReadItemAsync<TestItem>("new", P1)).Resource.n);
+        Assert.Equal(2, (await Container.ReadItemAsync<TestItem>("existing", P1)).Resource.n);
+        using var doomed = await Container.ReadItemStreamAsync("doomed", P1);
+        Assert.Equal(HttpStatusCode.NotFound, doomed.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_create_conflict_inside_a_batch_fails_it_with_409_and_424_for_the_others()
+    {
+        await Container.CreateItemAsync(new TestItem("dedupe-key", "p1"), P1);
+
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .CreateItem(new TestItem("order", "p1", 1))
+            .CreateItem(new TestItem("dedupe-key", "p1"))
+            .CreateItem(new TestItem("outbox", "p1"))
+            .ExecuteAsync();
+
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal([HttpStatusCode.FailedDependency, HttpStatusCode.Conflict, HttpStatusCode.FailedDependency], response.Select(r => r.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_changes_nothing()
+    {
+        await Container.CreateItemAsync(new TestItem("stock", "p1", 10), P1);
+
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .PatchItem("stock", [PatchOperation.Increment("/n", -4)])
+            .CreateItem(new TestItem("reservation", "p1", 4))
+            .ReplaceItem("missing", new TestItem("missing", "p1"))
+            .ExecuteAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response[2].StatusCode);
+        Assert.Equal(10, (await Container.ReadItemAsync<TestItem>("stock", P1)).Resource.n);
+        using var reservation = await Container.ReadItemStreamAsync("reservation", P1);
+        Assert.Equal(HttpStatusCode.NotFound, reservation.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_stale_etag_inside_a_batch_fails_it_with_412()
+    {
+        var created = await Container.CreateItemAsync(new TestItem("a", "p1", 1), P1);
+        await Container.UpsertItemAsync(new TestItem("a", "p1", 2), P1);
+
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .ReplaceItem("a", new TestItem("a", "p1", 3), new TransactionalBatchItemRequestOptions { IfMatchEtag = created.ETag })
+            .ExecuteAsync();
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Equal(2, (await Container.ReadItemAsync<TestItem>("a", P1)).Resource.n);
+    }
+}
