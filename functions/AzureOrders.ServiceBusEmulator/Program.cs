@@ -1,1 +1,57 @@
-Console.WriteLine("placeholder");
+using AzureOrders.ServiceBusEmulator;
+using AzureOrders.ServiceBusEmulator.Bench;
+using AzureOrders.ServiceBusEmulator.Configuration;
+using AzureOrders.ServiceBusEmulator.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Console entry point:
+//   dotnet run --project functions/AzureOrders.ServiceBusEmulator -- --config FILE [--port 5672] [--verbose]
+//   dotnet run -c Release --project functions/AzureOrders.ServiceBusEmulator -- bench [--messages 10000] [--size 256]
+var arguments = args.ToList();
+if (arguments.Contains("--help") || arguments.Contains("-h"))
+{
+    Console.WriteLine("""
+        AzureOrders Service Bus emulator (AMQP 1.0, loopback only)
+          --config FILE   entities in the official emulator's Config.json format (required)
+          --port N        TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
+          --verbose       Debug logs (every attach, transfer and disposition)
+          bench [--messages N] [--size BYTES]   measure send+receive+complete through the real client
+        """);
+    return 0;
+}
+
+if (arguments.FirstOrDefault() == "bench")
+{
+    var rate = await Benchmark.RunAsync(IntOption("--messages", 10_000), IntOption("--size", 256), Console.Out);
+    return rate > 0 ? 0 : 1;
+}
+
+var configPath = Option("--config");
+if (configPath is null)
+{
+    Console.Error.WriteLine("--config FILE is required (see --help).");
+    return 2;
+}
+
+using var loggerFactory = new ConsoleLoggerFactory(arguments.Contains("--verbose") ? LogLevel.Debug : LogLevel.Information);
+var config = OfficialConfigLoader.LoadFile(configPath);
+await using var emulator = await ServiceBusEmulator.StartAsync(config, IntOption("--port", 5672), loggerFactory);
+Console.WriteLine(emulator.ConnectionString);
+
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.TrySetResult();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+await stop.Task;
+return 0;
+
+string? Option(string name)
+{
+    var index = arguments.IndexOf(name);
+    return index >= 0 && index + 1 < arguments.Count ? arguments[index + 1] : null;
+}
+
+int IntOption(string name, int fallback) => Option(name) is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -32,7 +32,8 @@ internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry e
                 Accept(BrokeredMessage.FromAmqp(message));
             }
 
-            link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: true);
+            // Not batchable: a batched disposition waits for a flush timer and the sender waits for it.
+            link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -110,6 +111,8 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
 
         logger.LogDebug("Disposition {State} on {Path}: {Outcome}", delivery.State?.GetType().Name, store.Path, outcome);
         // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
+        // The client marks its dispositions batchable; answering batched would wait for the session's flush timer.
+        delivery.Batchable = false;
         link.DisposeDelivery(delivery, true, outcome == SettleOutcome.Settled ? AmqpConstants.AcceptedOutcome : LockLostOutcome);
     }
 

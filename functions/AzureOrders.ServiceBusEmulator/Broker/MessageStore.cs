@@ -410,33 +410,27 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         {
             if (locks.Count > 0)
             {
-                foreach (var message in locks.Values.Where(m => m.LockedUntil <= now).ToList())
+                List<BrokeredMessage>? lapsed = null;
+                foreach (var message in locks.Values)
+                {
+                    if (message.LockedUntil <= now)
+                    {
+                        (lapsed ??= []).Add(message);
+                    }
+                }
+
+                foreach (var message in lapsed ?? [])
                 {
                     ExpireLock(message);
                     pump = true;
                 }
             }
 
-            List<BrokeredMessage>? expired = null;
-            foreach (var message in messages.Values)
+            // A full scan is only needed when something can become due; keep it off the hot path otherwise.
+            if (now >= nextScan)
             {
-                if (message.State == MessageState.Scheduled && message.ScheduledEnqueueTime <= now)
-                {
-                    message.State = MessageState.Active;
-                    message.EnqueuedTime = message.ScheduledEnqueueTime.Value;
-                    available.Add(message.SequenceNumber);
-                    pump = true;
-                }
-
-                if (!message.IsLocked && message.State != MessageState.Scheduled && message.ExpiresAt is { } expires && expires <= now)
-                {
-                    (expired ??= []).Add(message);
-                }
-            }
-
-            foreach (var message in expired ?? [])
-            {
-                Expire(message);
+                nextScan = now + ScanInterval;
+                pump |= Scan(now);
             }
         }
 
@@ -444,6 +438,42 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         {
             Pump();
         }
+    }
+
+    static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
+    DateTime nextScan;
+
+    bool Scan(DateTime now)
+    {
+        var activated = false;
+        List<BrokeredMessage>? expired = null;
+        foreach (var message in messages.Values)
+        {
+            if (message.State == MessageState.Scheduled)
+            {
+                if (message.ScheduledEnqueueTime <= now)
+                {
+                    message.State = MessageState.Active;
+                    message.EnqueuedTime = message.ScheduledEnqueueTime.Value;
+                    available.Add(message.SequenceNumber);
+                    activated = true;
+                }
+
+                continue;
+            }
+
+            if (!message.IsLocked && message.ExpiresAt is { } expires && expires <= now)
+            {
+                (expired ??= []).Add(message);
+            }
+        }
+
+        foreach (var message in expired ?? [])
+        {
+            Expire(message);
+        }
+
+        return activated;
     }
 
     public IReadOnlyList<byte[]> Peek(long fromSequenceNumber, int count)

@@ -96,9 +96,17 @@ internal static class SqlLexer
                 }
 
                 var number = text[start..i];
-                object value = number.Contains('.') || number.Contains('e') || number.Contains('E')
-                    ? double.Parse(number, CultureInfo.InvariantCulture)
-                    : long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? l : double.Parse(number, CultureInfo.InvariantCulture);
+                // Integers stay long (integer arithmetic), anything with a point or exponent is double.
+                object value;
+                if (!number.Contains('.') && !number.Contains('e') && !number.Contains('E') && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var integer))
+                {
+                    value = integer;
+                }
+                else
+                {
+                    value = double.Parse(number, CultureInfo.InvariantCulture);
+                }
+
                 tokens.Add(new Token(TokenKind.Number, number, value, start));
                 continue;
             }
