@@ -95,3 +95,24 @@ public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<B
         }
     }
 }
+
+/// <summary>main.parameters.json is what azd substitutes and passes to main.bicep.</summary>
+public sealed class ParametersFileTests(BicepBuildFixture fixture) : IClassFixture<BicepBuildFixture>
+{
+    [BicepFact]
+    public void Main_parameters_json_takes_the_azd_environment_and_covers_every_required_parameter()
+    {
+        var template = JsonNode.Parse(fixture.Build!.StdOut)!["parameters"]!.AsObject();
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(InfraPaths.Infra, "main.parameters.json")))!["parameters"]!.AsObject();
+
+        Assert.Equal("${AZURE_ENV_NAME}", (string?)file["environmentName"]?["value"]);
+        Assert.Equal("${AZURE_LOCATION}", (string?)file["location"]?["value"]);
+        Assert.Equal("${AZURE_PRINCIPAL_ID}", (string?)file["principalId"]?["value"]);
+
+        var unknown = file.Select(p => p.Key).Where(name => !template.ContainsKey(name)).ToList();
+        Assert.True(unknown.Count == 0, "main.parameters.json sets parameters main.bicep does not have: " + string.Join(", ", unknown));
+        var missing = template.Where(p => p.Value!["defaultValue"] is null && !file.ContainsKey(p.Key)).Select(p => p.Key).ToList();
+        Assert.True(missing.Count == 0, "Required parameters of main.bicep missing from main.parameters.json: " + string.Join(", ", missing));
+        Assert.Equal("location", (string?)template["location"]!["metadata"]?["azd"]?["type"]);
+    }
+}

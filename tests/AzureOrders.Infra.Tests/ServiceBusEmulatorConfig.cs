@@ -42,38 +42,45 @@ public static class ServiceBusEmulatorConfig
         var queues = new JsonArray();
         foreach (var queue in Topology.Queues(topology))
         {
-            var properties = new JsonObject();
-            Copy(queue, "deadLetteringOnMessageExpiration", properties, "DeadLetteringOnMessageExpiration");
-            Duration(queue, "defaultMessageTimeToLive", properties, "DefaultMessageTimeToLive", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive);
-            Duration(queue, "duplicateDetectionHistoryTimeWindow", properties, "DuplicateDetectionHistoryTimeWindow", MinDuplicateDetectionHistoryTimeWindow, MaxDuplicateDetectionHistoryTimeWindow);
-            Copy(queue, "forwardDeadLetteredMessagesTo", properties, "ForwardDeadLetteredMessagesTo");
-            Copy(queue, "forwardTo", properties, "ForwardTo");
-            Duration(queue, "lockDuration", properties, "LockDuration", MinQueueLockDuration, MaxLockDuration);
-            DeliveryCount(queue, properties);
-            Copy(queue, "requiresDuplicateDetection", properties, "RequiresDuplicateDetection");
-            Copy(queue, "requiresSession", properties, "RequiresSession");
+            // Every property is written (defaults from the emulator schema where the topology is silent), like Microsoft's samples.
+            var properties = new JsonObject
+            {
+                ["DeadLetteringOnMessageExpiration"] = Bool(queue, "deadLetteringOnMessageExpiration", false),
+                ["DefaultMessageTimeToLive"] = Duration(queue, "defaultMessageTimeToLive", "PT1H", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive),
+                ["DuplicateDetectionHistoryTimeWindow"] = Duration(queue, "duplicateDetectionHistoryTimeWindow", "PT20S", MinDuplicateDetectionHistoryTimeWindow, MaxDuplicateDetectionHistoryTimeWindow),
+                ["ForwardDeadLetteredMessagesTo"] = Text(queue, "forwardDeadLetteredMessagesTo"),
+                ["ForwardTo"] = Text(queue, "forwardTo"),
+                ["LockDuration"] = Duration(queue, "lockDuration", "PT1M", MinQueueLockDuration, MaxLockDuration),
+                ["MaxDeliveryCount"] = DeliveryCount(queue),
+                ["RequiresDuplicateDetection"] = Bool(queue, "requiresDuplicateDetection", false),
+                ["RequiresSession"] = Bool(queue, "requiresSession", false),
+            };
             queues.Add(new JsonObject { ["Name"] = Name(queue), ["Properties"] = properties });
         }
 
         var topics = new JsonArray();
         foreach (var topic in Topology.Topics(topology))
         {
-            var properties = new JsonObject();
-            Duration(topic, "defaultMessageTimeToLive", properties, "DefaultMessageTimeToLive", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive);
-            Duration(topic, "duplicateDetectionHistoryTimeWindow", properties, "DuplicateDetectionHistoryTimeWindow", MinDuplicateDetectionHistoryTimeWindow, MaxDuplicateDetectionHistoryTimeWindow);
-            Copy(topic, "requiresDuplicateDetection", properties, "RequiresDuplicateDetection");
+            var properties = new JsonObject
+            {
+                ["DefaultMessageTimeToLive"] = Duration(topic, "defaultMessageTimeToLive", "PT1H", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive),
+                ["DuplicateDetectionHistoryTimeWindow"] = Duration(topic, "duplicateDetectionHistoryTimeWindow", "PT20S", MinDuplicateDetectionHistoryTimeWindow, MaxDuplicateDetectionHistoryTimeWindow),
+                ["RequiresDuplicateDetection"] = Bool(topic, "requiresDuplicateDetection", false),
+            };
 
             var subscriptions = new JsonArray();
             foreach (var subscription in Topology.Subscriptions(topic))
             {
-                var subscriptionProperties = new JsonObject();
-                Copy(subscription, "deadLetteringOnMessageExpiration", subscriptionProperties, "DeadLetteringOnMessageExpiration");
-                Duration(subscription, "defaultMessageTimeToLive", subscriptionProperties, "DefaultMessageTimeToLive", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive);
-                Duration(subscription, "lockDuration", subscriptionProperties, "LockDuration", MinSubscriptionLockDuration, MaxLockDuration);
-                DeliveryCount(subscription, subscriptionProperties);
-                Copy(subscription, "forwardDeadLetteredMessagesTo", subscriptionProperties, "ForwardDeadLetteredMessagesTo");
-                Copy(subscription, "forwardTo", subscriptionProperties, "ForwardTo");
-                Copy(subscription, "requiresSession", subscriptionProperties, "RequiresSession");
+                var subscriptionProperties = new JsonObject
+                {
+                    ["DeadLetteringOnMessageExpiration"] = Bool(subscription, "deadLetteringOnMessageExpiration", false),
+                    ["DefaultMessageTimeToLive"] = Duration(subscription, "defaultMessageTimeToLive", "PT1H", MinDefaultMessageTimeToLive, MaxDefaultMessageTimeToLive),
+                    ["LockDuration"] = Duration(subscription, "lockDuration", "PT1M", MinSubscriptionLockDuration, MaxLockDuration),
+                    ["MaxDeliveryCount"] = DeliveryCount(subscription),
+                    ["ForwardDeadLetteredMessagesTo"] = Text(subscription, "forwardDeadLetteredMessagesTo"),
+                    ["ForwardTo"] = Text(subscription, "forwardTo"),
+                    ["RequiresSession"] = Bool(subscription, "requiresSession", false),
+                };
 
                 var rules = new JsonArray();
                 foreach (var rule in Topology.Rules(subscription))
@@ -175,31 +182,18 @@ public static class ServiceBusEmulatorConfig
         }
     }
 
-    private static void Copy(JsonObject source, string from, JsonObject target, string to)
-    {
-        if (source[from] is { } value)
-        {
-            target[to] = value.DeepClone();
-        }
-    }
+    private static bool Bool(JsonObject source, string property, bool fallback) => (bool?)source[property] ?? fallback;
 
-    private static void DeliveryCount(JsonObject source, JsonObject target)
-    {
-        if (source["maxDeliveryCount"] is { } value)
-        {
-            target["MaxDeliveryCount"] = Math.Clamp((int)value, MinMaxDeliveryCount, MaxMaxDeliveryCount);
-        }
-    }
+    private static string Text(JsonObject source, string property) => (string?)source[property] ?? string.Empty;
+
+    private static int DeliveryCount(JsonObject source) =>
+        Math.Clamp((int?)source["maxDeliveryCount"] ?? 10, MinMaxDeliveryCount, MaxMaxDeliveryCount);
 
     /// <summary>Keeps the topology's text when it is within [min, max]; otherwise writes the limit.</summary>
-    private static void Duration(JsonObject source, string from, JsonObject target, string to, TimeSpan min, TimeSpan max)
+    private static string Duration(JsonObject source, string property, string fallback, TimeSpan min, TimeSpan max)
     {
-        if ((string?)source[from] is not { } text)
-        {
-            return;
-        }
-
+        var text = (string?)source[property] ?? fallback;
         var value = Topology.Duration(text);
-        target[to] = value > max ? XmlConvert.ToString(max) : value < min ? XmlConvert.ToString(min) : text;
+        return value > max ? XmlConvert.ToString(max) : value < min ? XmlConvert.ToString(min) : text;
     }
 }

@@ -23,7 +23,7 @@ public sealed class ServiceBusEmulatorConfigTests
 
         Assert.True(File.Exists(path), $"{path} is missing. {ServiceBusEmulatorConfig.RegenerateHint}");
         var committed = File.ReadAllText(path).ReplaceLineEndings("\n");
-        Assert.True(committed == expected, $"{path} is stale: infra/topology.json changed since it was generated. {ServiceBusEmulatorConfig.RegenerateHint}");
+        Assert.True(committed == expected, $"{path} differs from what infra/topology.json generates (stale or edited by hand). {ServiceBusEmulatorConfig.RegenerateHint}");
     }
 
     [SharedSchemaFact(SchemaFile)]
