@@ -94,11 +94,8 @@ public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<B
             Assert.Equal("error", (string?)rules[rule]?["level"]);
         }
     }
-}
 
-/// <summary>main.parameters.json is what azd substitutes and passes to main.bicep.</summary>
-public sealed class ParametersFileTests(BicepBuildFixture fixture) : IClassFixture<BicepBuildFixture>
-{
+    /// <summary>main.parameters.json is what azd substitutes and passes to main.bicep.</summary>
     [BicepFact]
     public void Main_parameters_json_takes_the_azd_environment_and_covers_every_required_parameter()
     {
