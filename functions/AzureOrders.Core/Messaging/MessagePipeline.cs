@@ -48,10 +48,13 @@ public sealed class MessagePipeline
         if (message.Body.Length > _options.MaxBodyBytes)
             return DeadLetter(DeadLetterReason.MalformedMessage, $"body of {message.Body.Length} bytes exceeds {_options.MaxBodyBytes}", null);
 
+        // JsonDocument checks UTF-8 inside strings only when they are read, so check the whole body up front.
+        if (!System.Text.Unicode.Utf8.IsValid(message.Body.Span))
+            return DeadLetter(DeadLetterReason.MalformedMessage, "the body is not valid UTF-8", null);
+
         JsonDocument document;
         try
         {
-            // JsonDocument validates UTF-8, so invalid byte sequences land here too.
             document = JsonDocument.Parse(message.Body, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException e)

@@ -1,0 +1,35 @@
+using AzureOrders.Contracts;
+using AzureOrders.Messaging;
+using AzureOrders.Persistence;
+
+namespace AzureOrders.Core.Tests.Messaging;
+
+/// <summary>An outbox store that holds nothing: for pipeline tests whose handlers emit nothing.</summary>
+internal sealed class EmptyOutboxStore : IOutboxStore
+{
+    public Task MarkDispatchedAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<IReadOnlyList<OutboxEntry>> ListUndispatchedAsync(TimeSpan olderThan, int maxItems, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OutboxEntry>>([]);
+    public Task<IReadOnlyList<OutboxEntry>> UndispatchedForAsync(string container, string partitionKey, string consumer, Guid eventId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OutboxEntry>>([]);
+}
+
+/// <summary>Records what reached it; optionally throws to exercise the settlement decisions.</summary>
+internal sealed class StubHandler(params string[] types) : IMessageHandler
+{
+    public List<MessageContext> Received { get; } = [];
+    public Func<MessageContext, Exception?>? Throw { get; set; }
+    public string Name => "stub";
+    public IReadOnlyCollection<string> MessageTypes => types;
+
+    public Task<HandlerOutcome> HandleAsync(MessageContext context, CancellationToken cancellationToken)
+    {
+        if (Throw?.Invoke(context) is { } e) throw e;
+        Received.Add(context);
+        return Task.FromResult(HandlerOutcome.Handled([]));
+    }
+}
+
+internal static class TestPipelines
+{
+    public static MessagePipeline Create(string consumer, IMessageHandler handler, PipelineOptions? options = null) =>
+        new(consumer, [handler], new OutboxDispatcher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), TimeProvider.System, options);
+}
