@@ -4,7 +4,8 @@ using Microsoft.Azure.Amqp.Framing;
 
 namespace AzureOrders.ServiceBusEmulator.Broker;
 
-internal enum MessageState { Active, Deferred, Scheduled }
+// Values match the client's ServiceBusMessageState.
+internal enum MessageState { Active = 0, Deferred = 1, Scheduled = 2 }
 
 /// <summary>
 /// A message held by an entity: the sections the sender wrote (kept as decoded AMQP values so every
@@ -17,7 +18,7 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
     static readonly HashSet<string> BrokerAnnotations = new(StringComparer.Ordinal)
     {
         AnnotationNames.SequenceNumber, AnnotationNames.EnqueuedTime, AnnotationNames.LockedUntil,
-        AnnotationNames.DeadLetterSource, AnnotationNames.EnqueueSequenceNumber,
+        AnnotationNames.DeadLetterSource, AnnotationNames.EnqueueSequenceNumber, AnnotationNames.MessageState,
     };
 
     public required MessageProperties Properties { get; set; }
@@ -167,6 +168,7 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
 
         annotations[AnnotationNames.SequenceNumber] = SequenceNumber;
         annotations[AnnotationNames.EnqueuedTime] = EnqueuedTime;
+        annotations[AnnotationNames.MessageState] = (int)State; // the client's ServiceBusMessageState: 0 active, 1 deferred, 2 scheduled
         if (IsLocked)
         {
             annotations[AnnotationNames.LockedUntil] = LockedUntil;
@@ -374,4 +376,5 @@ internal static class AnnotationNames
     public const string ScheduledEnqueueTime = "x-opt-scheduled-enqueue-time";
     public const string DeadLetterSource = "x-opt-deadletter-source";
     public const string EnqueueSequenceNumber = "x-opt-enqueue-sequence-number";
+    public const string MessageState = "x-opt-message-state";
 }

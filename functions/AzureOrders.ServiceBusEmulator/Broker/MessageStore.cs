@@ -66,7 +66,11 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         lock (sync)
         {
             message.LockToken = Guid.Empty;
-            if (!Options.IsDeadLetterQueue)
+            if (Options.IsDeadLetterQueue)
+            {
+                message.ExpiresAt = null; // dead-lettered messages do not expire
+            }
+            else
             {
                 ApplyTimeToLive(message);
             }
