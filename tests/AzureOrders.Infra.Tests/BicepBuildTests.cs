@@ -112,4 +112,21 @@ public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<B
         Assert.True(missing.Count == 0, "Required parameters of main.bicep missing from main.parameters.json: " + string.Join(", ", missing));
         Assert.Equal("location", (string?)template["location"]!["metadata"]?["azd"]?["type"]);
     }
+
+    [Fact]
+    public void Infra_uses_plain_resource_declarations_and_every_module_is_used_by_main_bicep()
+    {
+        // Registry modules (br:, br/public:, ts:) cannot be restored offline; everything is declared in this repository.
+        var files = Directory.GetFiles(InfraPaths.Infra, "*.bicep", SearchOption.AllDirectories);
+        foreach (var file in files)
+        {
+            Assert.DoesNotMatch(@"(?m)^\s*module\s+\w+\s+'(br|ts)[:/]", File.ReadAllText(file));
+        }
+
+        var main = File.ReadAllText(Path.Combine(InfraPaths.Infra, "main.bicep"));
+        foreach (var module in Directory.GetFiles(Path.Combine(InfraPaths.Infra, "modules"), "*.bicep"))
+        {
+            Assert.Contains($"'modules/{Path.GetFileName(module)}'", main);
+        }
+    }
 }
