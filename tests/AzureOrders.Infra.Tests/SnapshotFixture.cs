@@ -7,7 +7,7 @@ namespace AzureOrders.Infra.Tests;
 /// and properties (values known only at deployment stay ARM expressions such as [reference(...).principalId]).
 /// Runs once per test class.
 /// </summary>
-public sealed class SnapshotFixture : IAsyncLifetime
+public class SnapshotFixture : IAsyncLifetime
 {
     public const string SubscriptionId = "00000000-0000-0000-0000-00000000a2de";
     public const string TenantId = "00000000-0000-0000-0000-0000000071e1";
@@ -20,6 +20,9 @@ public sealed class SnapshotFixture : IAsyncLifetime
     public JsonObject Outputs { get; private set; } = [];
 
     public string? FailureReason { get; private set; }
+
+    /// <summary>The deploying user's object id passed as principalId ('' = none).</summary>
+    protected virtual string PrincipalId => DeployingUserId;
 
     public async Task InitializeAsync()
     {
@@ -38,7 +41,7 @@ public sealed class SnapshotFixture : IAsyncLifetime
 
                 param environmentName = '{EnvironmentName}'
                 param location = '{Location}'
-                param principalId = '{DeployingUserId}'
+                param principalId = '{PrincipalId}'
                 param principalType = 'User'
                 """);
 
@@ -88,4 +91,10 @@ public sealed class SnapshotFixture : IAsyncLifetime
 
     /// <summary>The name segments below the parent resource (topic/subscription/rule without the namespace).</summary>
     public static string[] NameSegments(JsonObject resource) => ((string)resource["name"]!).Split('/');
+}
+
+/// <summary>The same snapshot when azd knows no deploying user (AZURE_PRINCIPAL_ID empty), e.g. some pipelines.</summary>
+public sealed class SnapshotWithoutUserFixture : SnapshotFixture
+{
+    protected override string PrincipalId => string.Empty;
 }
