@@ -1,0 +1,30 @@
+using AzureOrders.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace AzureOrders.Functions.Http;
+
+/// <summary>
+/// The orders API. Function-level authorization: in Azure a caller needs a function key (put API Management or
+/// App Service authentication in front for end users); the local runner and `func start` do not enforce keys.
+/// </summary>
+public sealed class OrdersHttpFunctions(OrdersApi api)
+{
+    [Function("PlaceOrder")]
+    public async Task<IActionResult> Place(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var body = await HttpBodies.ReadAsync(request, OrdersApi.MaxRequestBytes, cancellationToken);
+        var idempotencyKey = request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault();
+        return HttpBodies.ToResult(await api.PlaceAsync(body, idempotencyKey, cancellationToken), request.HttpContext.Response);
+    }
+
+    [Function("GetOrder")]
+    public async Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken) =>
+        HttpBodies.ToResult(await api.GetAsync(orderId, cancellationToken), request.HttpContext.Response);
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json;
+using AzureOrders.Api;
+using AzureOrders.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+
+namespace AzureOrders.Functions.Tests;
+
+/// <summary>
+/// The HTTP functions called with a real HttpContext, their IActionResult executed by ASP.NET Core the way the
+/// worker's ASP.NET Core integration executes it; status, headers and body are read from the response.
+/// </summary>
+[Collection(CoreCollection.Name)]
+public sealed class OrdersHttpTests(CoreFixture fixture)
+{
+    [Fact]
+    public async Task Placing_an_order_answers_201_with_its_location_and_the_order_is_readable()
+    {
+        var orderId = $"ord_http_{Guid.NewGuid():N}";
+        var placed = await Post(SeedOrder(orderId));
+
+        Assert.Equal(201, placed.Status);
+        Assert.Equal($"/api/orders/{orderId}", placed.Location);
+        Assert.Equal(orderId, placed.Json.RootElement.GetProperty("orderId").GetString());
+
+        var read = await Get(orderId);
+        Assert.Equal(200, read.Status);
+        Assert.Equal(orderId, read.Json.RootElement.GetProperty("orderId").GetString());
+        Assert.False(string.IsNullOrEmpty(read.Json.RootElement.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Repeating_a_request_with_the_same_idempotency_key_returns_the_same_order()
+    {
+        var key = $"key-{Guid.NewGuid():N}";
+        var body = """{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""";
+
+        var first = await Post(body, key);
+        var second = await Post(body, key);
+
+        Assert.Equal(201, first.Status);
+        Assert.Equal(200, second.Status);
+        Assert.Equal(first.Location, second.Location);
+        Assert.Equal(first.Json.RootElement.GetProperty("orderId").GetString(), second.Json.RootElement.GetProperty("orderId").GetString());
+        var orderId = first.Json.RootElement.GetProperty("orderId").GetString()!;
+        Assert.Single(fixture.Publisher.Sent, m => m.Subject.StartsWith("order.placed", StringComparison.Ordinal) && m.Envelope.Payload.GetProperty("orderId").GetString() == orderId);
+    }
+
+    [Theory]
+    [InlineData("{ nope", 400)]
+    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":1999}""", 400)]
+    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":1}""", 422)]
+    public async Task Bad_input_gets_problem_details_and_places_nothing(string body, int expectedStatus)
+    {
+        var sentBefore = fixture.Publisher.Sent.Count;
+
+        var response = await Post(body);
+
+        Assert.Equal(expectedStatus, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal(expectedStatus, response.Json.RootElement.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(response.Json.RootElement.GetProperty("title").GetString()));
+        Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
+    }
+
+    [Fact]
+    public async Task An_unknown_order_answers_404_problem_details()
+    {
+        var response = await Get("ord_that_never_was");
+
+        Assert.Equal(404, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal(404, response.Json.RootElement.GetProperty("status").GetInt32());
+    }
+
+    private static string SeedOrder(string orderId) =>
+        $$"""{"orderId":"{{orderId}}","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":3998}""";
+
+    private Task<Response> Post(string body, string? idempotencyKey = null)
+    {
+        var context = NewContext("POST", "/api/orders");
+        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        context.Request.ContentType = "application/json";
+        if (idempotencyKey is not null) context.Request.Headers[OrdersApi.IdempotencyKeyHeader] = idempotencyKey;
+        return Execute(context, Functions().Place(context.Request, CancellationToken.None));
+    }
+
+    private Task<Response> Get(string orderId)
+    {
+        var context = NewContext("GET", $"/api/orders/{orderId}");
+        return Execute(context, Functions().Get(context.Request, orderId, CancellationToken.None));
+    }
+
+    private OrdersHttpFunctions Functions() => new(new OrdersApi(fixture.Core));
+
+    private static DefaultHttpContext NewContext(string method, string path)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static async Task<Response> Execute(HttpContext context, Task<IActionResult> invocation)
+    {
+        var result = await invocation;
+        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
+        context.Response.Body.Position = 0;
+        var json = await JsonDocument.ParseAsync(context.Response.Body);
+        return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.FirstOrDefault(), json);
+    }
+
+    private sealed record Response(int Status, string? ContentType, string? Location, JsonDocument Json);
+}
