@@ -74,7 +74,9 @@ public sealed class MessagePipeline
                 return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"envelope: {envelopeCheck.Describe()}", TypeOf(root));
 
             var eventType = root.GetProperty("eventType").GetString()!;
-            if (message.Subject is { Length: > 0 } subject && !string.Equals(subject, eventType, StringComparison.Ordinal))
+            // A targeted re-delivery carries Subject "redelivery" so that only its target's redelivery rule matches.
+            if (message.Subject is { Length: > 0 } subject && !string.Equals(subject, eventType, StringComparison.Ordinal)
+                && !(subject == Topology.RedeliverySubject && message.ApplicationProperties?.ContainsKey(Topology.RedeliveryProperty) == true))
                 return DeadLetter(DeadLetterReason.MalformedMessage, $"Subject '{subject}' contradicts eventType '{eventType}'", eventType);
             if (!MessageCatalog.TryGet(eventType, out _))
                 return DeadLetter(DeadLetterReason.UnsupportedEventType, $"unknown message type or version '{eventType}'", eventType);

@@ -82,6 +82,12 @@ public sealed record Topology(IReadOnlyList<TopicSpec> Topics, IReadOnlyList<Que
     /// <summary>Application property a re-sent message carries (value "topic/subscription") so only that subscription's rule matches.</summary>
     public const string RedeliveryProperty = "redeliverTo";
 
+    /// <summary>
+    /// Subject of a message re-sent to one subscription: not an event type, so no subscription's event-type rule
+    /// matches it, and only the rule on <see cref="RedeliveryProperty"/> = "topic/subscription" lets it in.
+    /// </summary>
+    public const string RedeliverySubject = "redelivery";
+
     private static readonly Lazy<Topology> Embedded = new(() =>
     {
         using var stream = typeof(Topology).Assembly.GetManifestResourceStream("AzureOrders.topology.json")
