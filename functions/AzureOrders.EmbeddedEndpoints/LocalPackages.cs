@@ -58,6 +58,8 @@ public static class LocalPackages
             // Another process may have finished the install while we waited for the lock.
             if (IsInstalled(directory, expected)) return;
             await RunNpmCiAsync(directory, timeout, cancellationToken);
+            // A lockfile without dependencies leaves no node_modules behind; the marker needs the folder.
+            Directory.CreateDirectory(Path.Combine(directory, "node_modules"));
             await File.WriteAllTextAsync(Path.Combine(directory, "node_modules", MarkerFileName), expected, cancellationToken);
         }
         finally
