@@ -109,7 +109,11 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
             _ => SettleOutcome.Settled,
         };
 
-        logger.LogDebug("Disposition {State} on {Path}: {Outcome}", delivery.State?.GetType().Name, store.Path, outcome);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            logger.LogDebug("Disposition {State} on {Path}: {Outcome}", delivery.State?.GetType().Name, store.Path, outcome);
+        }
+
         // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
         // The client marks its dispositions batchable; answering batched would wait for the session's flush timer.
         delivery.Batchable = false;

@@ -127,13 +127,13 @@ public static class OfficialConfigLoader
     /// <summary>ISO 8601 durations such as PT1M or P14D.</summary>
     public static TimeSpan ParseDuration(string value) => XmlConvert.ToTimeSpan(value);
 
-    static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
+    internal static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
         Get(parent, name) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
 
-    static string Name(JsonElement element) => String(element, "Name") ?? throw new FormatException("An entity or rule has no 'Name'.");
+    internal static string Name(JsonElement element) => String(element, "Name") ?? throw new FormatException("An entity or rule has no 'Name'.");
 
     // Config.json files are written by hand: match property names case-insensitively.
-    static JsonElement? Get(JsonElement? parent, string name)
+    internal static JsonElement? Get(JsonElement? parent, string name)
     {
         if (parent is not { ValueKind: JsonValueKind.Object } obj)
         {
@@ -151,16 +151,16 @@ public static class OfficialConfigLoader
         return null;
     }
 
-    static string? String(JsonElement? parent, string name) => Get(parent, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
+    internal static string? String(JsonElement? parent, string name) => Get(parent, name) is { ValueKind: JsonValueKind.String } v ? v.GetString() : null;
 
-    static bool? Bool(JsonElement? parent, string name) => Get(parent, name) switch
+    internal static bool? Bool(JsonElement? parent, string name) => Get(parent, name) switch
     {
         { ValueKind: JsonValueKind.True } => true,
         { ValueKind: JsonValueKind.False } => false,
         _ => null,
     };
 
-    static int? Int(JsonElement? parent, string name) => Get(parent, name) is { ValueKind: JsonValueKind.Number } v ? v.GetInt32() : null;
+    internal static int? Int(JsonElement? parent, string name) => Get(parent, name) is { ValueKind: JsonValueKind.Number } v ? v.GetInt32() : null;
 
-    static TimeSpan? Duration(JsonElement? parent, string name) => String(parent, name) is { } s ? ParseDuration(s) : null;
+    internal static TimeSpan? Duration(JsonElement? parent, string name) => String(parent, name) is { } s ? ParseDuration(s) : null;
 }
