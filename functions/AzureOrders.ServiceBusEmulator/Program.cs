@@ -33,7 +33,16 @@ if (configPath is null)
     return 2;
 }
 
-using var loggerFactory = new ConsoleLoggerFactory(arguments.Contains("--verbose") ? LogLevel.Debug : LogLevel.Information);
+var verbose = arguments.Contains("--verbose");
+using var loggerFactory = new ConsoleLoggerFactory(verbose ? LogLevel.Debug : LogLevel.Information);
+if (verbose)
+{
+    // Every AMQP frame at Debug. The library's hook is process-wide, which is fine in this dedicated process;
+    // in-process hosts get the emulator's own Debug events (attach, transfer, disposition) instead.
+    var frames = loggerFactory.CreateLogger("AzureOrders.ServiceBusEmulator.Frames");
+    Microsoft.Azure.Amqp.AmqpTrace.FrameLogger = frame => frames.LogDebug("{Frame}", frame);
+}
+
 var config = OfficialConfigLoader.LoadFile(configPath);
 await using var emulator = await ServiceBusEmulator.StartAsync(config, IntOption("--port", 5672), loggerFactory);
 Console.WriteLine(emulator.ConnectionString);

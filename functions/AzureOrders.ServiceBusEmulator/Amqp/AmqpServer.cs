@@ -16,7 +16,8 @@ namespace AzureOrders.ServiceBusEmulator.Amqp;
 /// </summary>
 internal sealed class AmqpServer : IRuntimeProvider
 {
-    const ulong MaxMessageSize = 1024 * 1024;
+    // The Standard tier limit, so a message or batch that would be refused in Azure is refused here too.
+    const ulong MaxMessageSize = 256 * 1024;
     const string SessionFilter = "com.microsoft:session-filter";
 
     readonly EntityRegistry registry;

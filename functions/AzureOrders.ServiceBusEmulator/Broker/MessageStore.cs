@@ -62,6 +62,22 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     /// <summary>Adds a message that already carries its sequence number.</summary>
     public void Enqueue(BrokeredMessage message)
     {
+        Add(message);
+        Pump();
+    }
+
+    /// <summary>
+    /// Adds a message moved here while the caller holds its own store's lock: delivery runs on the
+    /// thread pool so no transfer ever starts under two store locks.
+    /// </summary>
+    void EnqueueFromLockedStore(BrokeredMessage message)
+    {
+        Add(message);
+        ThreadPool.UnsafeQueueUserWorkItem(static store => store.Pump(), this, preferLocal: false);
+    }
+
+    void Add(BrokeredMessage message)
+    {
         var now = Now;
         lock (sync)
         {
@@ -86,8 +102,6 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
                 available.Add(message.SequenceNumber);
             }
         }
-
-        Pump();
     }
 
     void ApplyTimeToLive(BrokeredMessage message)
@@ -375,8 +389,7 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         message.DeadLetterSource = Path;
         message.ScheduledEnqueueTime = null;
         logger.LogDebug("Dead-lettered {Path} seq={SequenceNumber} reason={Reason}", Path, message.SequenceNumber, reason);
-        // Enqueue into another store's lock; the dead-letter queue never calls back into its parent.
-        DeadLetterQueue.Enqueue(message);
+        DeadLetterQueue.EnqueueFromLockedStore(message);
     }
 
     /// <summary>Moves a message that never entered the store (filter evaluation error) to the dead-letter queue.</summary>
