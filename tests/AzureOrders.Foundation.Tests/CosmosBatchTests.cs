@@ -83,4 +83,29 @@ public sealed class CosmosBatchTests(CosmosServerFixture cosmos) : CosmosTestBas
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Equal(2, (await Container.ReadItemAsync<TestItem>("a", P1)).Resource.n);
     }
+
+    [Fact]
+    public async Task Bulk_execution_sends_binary_batches_that_apply_each_operation()
+    {
+        using var bulkClient = CosmosClients.Create(Cosmos.ConnectionString, options => options.AllowBulkExecution = true);
+        var bulk = bulkClient.GetContainer(Container.Database.Id, Container.Id);
+        await Container.CreateItemAsync(new TestItem("item3", "p3"), new PartitionKey("p3"));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            try
+            {
+                return (await bulk.CreateItemAsync(new TestItem($"item{i}", $"p{i}"), new PartitionKey($"p{i}"))).StatusCode;
+            }
+            catch (CosmosException e)
+            {
+                return e.StatusCode;
+            }
+        }));
+
+        Assert.Equal(39, outcomes.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(HttpStatusCode.Conflict, outcomes[3]);
+        var count = await ReadAllAsync(Container.GetItemQueryIterator<int>("SELECT VALUE COUNT(1) FROM c"));
+        Assert.Equal([40], count);
+    }
 }

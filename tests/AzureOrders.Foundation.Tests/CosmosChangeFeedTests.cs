@@ -61,6 +61,56 @@ public sealed class CosmosChangeFeedTests(CosmosServerFixture cosmos) : CosmosTe
         Assert.Equal(["b"], changes.Items.Select(i => i.id));
     }
 
+    [Fact]
+    public async Task The_change_feed_from_now_skips_existing_items()
+    {
+        await Container.CreateItemAsync(new TestItem("old", "p1"), new PartitionKey("p1"));
+        var iterator = Container.GetChangeFeedIterator<TestItem>(ChangeFeedStartFrom.Now(), ChangeFeedMode.LatestVersion);
+
+        var caughtUp = await iterator.ReadNextAsync();
+        await Container.CreateItemAsync(new TestItem("new", "p1"), new PartitionKey("p1"));
+        var next = await iterator.ReadNextAsync();
+
+        Assert.Equal(HttpStatusCode.NotModified, caughtUp.StatusCode);
+        Assert.Equal(["new"], next.Select(i => i.id));
+    }
+
+    [Fact]
+    public async Task The_change_feed_processor_delivers_changes_with_a_lease_container()
+    {
+        var leases = (await Container.Database.CreateContainerAsync("leases", "/id")).Container;
+        var seen = new List<string>();
+        var processor = Container
+            .GetChangeFeedProcessorBuilder<TestItem>("projection", (IReadOnlyCollection<TestItem> changes, CancellationToken _) =>
+            {
+                lock (seen) seen.AddRange(changes.Select(c => c.id));
+                return Task.CompletedTask;
+            })
+            .WithInstanceName("test")
+            .WithLeaseContainer(leases)
+            .WithPollInterval(TimeSpan.FromMilliseconds(50))
+            .Build();
+
+        await processor.StartAsync();
+        try
+        {
+            await Container.CreateItemAsync(new TestItem("ord_123", "p1"), new PartitionKey("p1"));
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+            while (!Contains(seen, "ord_123") && DateTimeOffset.UtcNow < deadline) await Task.Delay(50);
+        }
+        finally
+        {
+            await processor.StopAsync();
+        }
+
+        Assert.True(Contains(seen, "ord_123"), "The processor did not deliver the new item within 15 s.");
+    }
+
+    private static bool Contains(List<string> seen, string id)
+    {
+        lock (seen) return seen.Contains(id);
+    }
+
     /// <summary>Reads until the feed reports 304 Not Modified (caught up) and returns what it saw.</summary>
     private static async Task<(List<TestItem> Items, string Continuation)> DrainAsync(FeedIterator<TestItem> iterator)
     {

@@ -65,4 +65,16 @@ public sealed class CosmosCrudTests(CosmosServerFixture cosmos) : CosmosTestBase
         var error = await Assert.ThrowsAsync<CosmosException>(() => Container.DeleteItemAsync<TestItem>("missing", new PartitionKey("p1")));
         Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
     }
+
+    [Fact]
+    public async Task ReadMany_returns_the_items_that_exist()
+    {
+        await Container.CreateItemAsync(new TestItem("a", "p1"), new PartitionKey("p1"));
+        await Container.CreateItemAsync(new TestItem("b", "p2"), new PartitionKey("p2"));
+
+        var items = await Container.ReadManyItemsAsync<TestItem>(
+            [("a", new PartitionKey("p1")), ("b", new PartitionKey("p2")), ("missing", new PartitionKey("p1")), ("a", new PartitionKey("p2"))]);
+
+        Assert.Equal(["a", "b"], items.Select(i => i.id).Order());
+    }
 }

@@ -92,6 +92,16 @@ public sealed class CosmosQueryTests(CosmosServerFixture cosmos) : CosmosTestBas
     }
 
     [Fact]
+    public async Task DISTINCT_removes_repeated_values()
+    {
+        var statuses = await ReadAllAsync(Container.GetItemQueryIterator<string>("SELECT DISTINCT VALUE c.status FROM c"));
+        var linq = await ReadAllAsync(Container.GetItemLinqQueryable<TestItem>().Select(i => i.pk).Distinct().ToFeedIterator());
+
+        Assert.Equal(["CANCELLED", "CONFIRMED", "PLACED"], statuses.Order());
+        Assert.Equal(["a", "b"], linq.Order());
+    }
+
+    [Fact]
     public async Task An_invalid_query_is_400()
     {
         var error = await Assert.ThrowsAsync<CosmosException>(() => ReadAllAsync(Container.GetItemQueryIterator<TestItem>("SELEC nonsense")));

@@ -34,7 +34,8 @@ function queryPlan() {
   };
 }
 
-// The pinned SQL engine has no OFFSET/LIMIT; it is always the query's last clause, so we apply it here.
+// The pinned SQL engine has no OFFSET/LIMIT (nor GROUP BY, which stays unsupported: 400). OFFSET/LIMIT is
+// always the query's last clause, so we cut it off and apply it to the results here.
 const OFFSET_LIMIT = /\s+OFFSET\s+(@\w+|\d+)\s+LIMIT\s+(@\w+|\d+)\s*$/i;
 
 function splitOffsetLimit(sql, parameters) {
@@ -47,6 +48,24 @@ function splitOffsetLimit(sql, parameters) {
     return Number(parameter.value);
   };
   return { sql: sql.slice(0, match.index), offset: value(match[1]), limit: value(match[2]) };
+}
+
+// Nor does it know DISTINCT: we drop the keyword and remove repeated results ourselves.
+const DISTINCT = /^(\s*SELECT\s+)DISTINCT\s+/i;
+
+function splitDistinct(sql) {
+  const match = DISTINCT.exec(sql);
+  return match ? { sql: match[1] + sql.slice(match[0].length), distinct: true } : { sql, distinct: false };
+}
+
+function unique(results) {
+  const seen = new Set();
+  return results.filter(r => {
+    const key = JSON.stringify(r);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const compiled = new Map();
@@ -80,7 +99,9 @@ function visibleDocuments(collection, headers) {
  * offset into the full result), opaque to the SDK, which passes it back unchanged.
  */
 function run(collection, headers, body) {
-  const { sql, offset, limit } = splitOffsetLimit(body.query, body.parameters);
+  const paged = splitOffsetLimit(body.query, body.parameters);
+  const { sql, distinct } = splitDistinct(paged.sql);
+  const { offset, limit } = paged;
   const props = collection.read();
   const compositeIndexes = (props.indexingPolicy && props.indexingPolicy.compositeIndexes) || [];
   const udf = collection.userDefinedFunctions ? collection.userDefinedFunctions.functions : undefined;
@@ -88,9 +109,10 @@ function run(collection, headers, body) {
   try {
     all = compile(sql).exec(visibleDocuments(collection, headers), { parameters: body.parameters, udf, compositeIndexes }).result;
   } catch (err) {
-    if (err instanceof cosmosQuery.SyntaxError || err.badRequest) throw Object.assign(err, { badRequest: true });
+    // Syntax errors and failures evaluating the query text are the caller's to fix: 400.
     throw Object.assign(err, { badRequest: true });
   }
+  if (distinct) all = unique(all);
   const selected = all.slice(offset, limit === Infinity ? undefined : offset + limit);
 
   const start = parseContinuation(headers['x-ms-continuation']);
