@@ -1,0 +1,65 @@
+using Azure.Messaging.ServiceBus;
+using AzureOrders.Messaging;
+
+namespace AzureOrders.DeadLetters;
+
+public sealed partial class DeadLetterExplorer
+{
+    /// <summary>
+    /// Sends each matching message back to its original consumer only (see <see cref="Resubmission"/>) and removes
+    /// it from the dead-letter queue once the send succeeded. A dry run lists what would be sent and changes nothing.
+    /// One audit line per message.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditLine>> ResubmitAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken)
+    {
+        var lines = new List<AuditLine>();
+        foreach (var (endpoint, messages) in await FindAsync(filter, cancellationToken))
+        {
+            var target = DeadLetterEntities.KeyOf(endpoint);
+            if (dryRun)
+            {
+                lines.AddRange(messages.Select(m => AuditLine.For(ResubmitOperation, m, AuditOutcome.WouldResubmit, time.GetUtcNow(),
+                    target, Resubmission.MessageIdFor(m.MessageId, target, m.SequenceNumber))));
+                continue;
+            }
+
+            await using var sender = client.CreateSender(endpoint.EntityName);
+            lines.AddRange(await _sweep.RunAsync(ResubmitOperation, endpoint, messages,
+                (receiver, received, message, ct) => ResubmitOneAsync(endpoint, sender, receiver, received, message, ct), cancellationToken));
+        }
+        return lines;
+    }
+
+    private async Task<AuditLine> ResubmitOneAsync(Endpoint endpoint, ServiceBusSender sender, ServiceBusReceiver receiver,
+        ServiceBusReceivedMessage received, DeadLetterMessage message, CancellationToken cancellationToken)
+    {
+        var (_, copy) = Resubmission.Create(endpoint, received, time.GetUtcNow());
+        var target = DeadLetterEntities.KeyOf(endpoint);
+        try
+        {
+            await sender.SendMessageAsync(copy, cancellationToken);
+        }
+        catch (Exception e) when (e is ServiceBusException or TimeoutException or UnauthorizedAccessException)
+        {
+            await TryAbandonAsync(receiver, received);
+            return AuditLine.For(ResubmitOperation, message, AuditOutcome.SendFailed, time.GetUtcNow(), target, copy.MessageId, e.Message);
+        }
+
+        // Only now: completing first would lose the message if the send then failed.
+        try
+        {
+            await receiver.CompleteMessageAsync(received, cancellationToken);
+            return AuditLine.For(ResubmitOperation, message, AuditOutcome.Resubmitted, time.GetUtcNow(), target, copy.MessageId);
+        }
+        catch (ServiceBusException e)
+        {
+            return AuditLine.For(ResubmitOperation, message, AuditOutcome.SentNotRemoved, time.GetUtcNow(), target, copy.MessageId, e.Message);
+        }
+    }
+
+    private static async Task TryAbandonAsync(ServiceBusReceiver receiver, ServiceBusReceivedMessage received)
+    {
+        try { await receiver.AbandonMessageAsync(received, cancellationToken: CancellationToken.None); }
+        catch (ServiceBusException) { } // the lock lapses by itself
+    }
+}
