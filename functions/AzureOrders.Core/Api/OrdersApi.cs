@@ -61,6 +61,20 @@ public sealed class OrdersApi(CoreServices core)
             "https://azureorders.example/problems/order-not-found", "No such order", 404, $"There is no order '{orderId}'.", LocationOf(orderId)));
     }
 
+    /// <summary>Reads at most <see cref="MaxRequestBytes"/> + 1 bytes, so an oversized body is refused without buffering all of it.</summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxRequestBytes) break;
+        }
+        return buffer.ToArray();
+    }
+
     public static ApiResponse Problem(ProblemDetails problem) =>
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, ApiJsonContext.Default.ProblemDetails), ProblemDetails.ContentType);
 

@@ -6,20 +6,6 @@ namespace AzureOrders.Functions.Http;
 
 internal static class HttpBodies
 {
-    /// <summary>Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without buffering all of it.</summary>
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > limit) break;
-        }
-        return buffer.ToArray();
-    }
-
     public static IActionResult ToResult(ApiResponse response, HttpResponse httpResponse)
     {
         if (response.Location is { } location) httpResponse.Headers.Location = location;

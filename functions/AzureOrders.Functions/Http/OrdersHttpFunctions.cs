@@ -16,7 +16,7 @@ public sealed class OrdersHttpFunctions(OrdersApi api)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var body = await HttpBodies.ReadAsync(request, OrdersApi.MaxRequestBytes, cancellationToken);
+        var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
         var idempotencyKey = request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault();
         return HttpBodies.ToResult(await api.PlaceAsync(body, idempotencyKey, cancellationToken), request.HttpContext.Response);
     }
