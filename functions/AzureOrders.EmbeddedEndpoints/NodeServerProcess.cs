@@ -56,11 +56,19 @@ internal sealed class NodeServerProcess : IAsyncDisposable
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var server = new NodeServerProcess(process, name);
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Nobody awaits `ready` once a start has timed out; keep its late failure from going unobserved.
+        _ = ready.Task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        var stdoutClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderrClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var readySeen = false;
 
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
+            if (e.Data is null)
+            {
+                stdoutClosed.TrySetResult();
+                return;
+            }
             server.Remember(e.Data);
             if (readySeen) return;
             bool matched;
@@ -72,8 +80,18 @@ internal sealed class NodeServerProcess : IAsyncDisposable
                 ready.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server.Remember(e.Data); };
-        process.Exited += (_, _) => ready.TrySetException(server.Failure($"exited with code {SafeExitCode(process)} before it was ready"));
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) stderrClosed.TrySetResult();
+            else server.Remember(e.Data);
+        };
+        process.Exited += async (_, _) =>
+        {
+            // The exit can be reported before the last output lines are read; they usually say why.
+            try { await Task.WhenAll(stdoutClosed.Task, stderrClosed.Task).WaitAsync(TimeSpan.FromSeconds(2)); }
+            catch (TimeoutException) { }
+            ready.TrySetException(server.Failure($"exited with code {SafeExitCode(process)} before it was ready"));
+        };
 
         try
         {
