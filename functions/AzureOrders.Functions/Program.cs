@@ -43,5 +43,6 @@ builder.Services.AddSingleton(sp => new CoreServices(
     new CoreOptions { DatabaseName = settings.CosmosDatabaseName }));
 builder.Services.AddSingleton<OrdersApi>();
 builder.Services.AddSingleton<ServiceBusConsumer>();
+AzureOrders.Functions.Admin.DeadLetterOps.Register(builder.Services); // dead-letter explorer behind ops/deadletters
 
 builder.Build().Run();

@@ -9,12 +9,13 @@ public sealed class ApiTests
     private static readonly IReadOnlyDictionary<string, string?> NoQuery = new Dictionary<string, string?>();
 
     [Fact]
-    public async Task The_ops_api_lists_exports_ndjson_refuses_an_unconfirmed_purge_and_an_unknown_entity()
+    public async Task The_ops_api_lists_exports_ndjson_refuses_an_unconfirmed_purge_and_an_unknown_entity_and_reports_every_audit_line()
     {
         await using var broker = await TestBroker.StartAsync();
         await broker.PublishAsync(TestEvents.ReserveInventory("ord_api_1"));
         await broker.DeadLetterNextAsync("inventory-commands", "InvariantViolated", "test");
-        var api = new DeadLetterApi(broker.Explorer(), TimeProvider.System);
+        var audited = new List<AuditLine>();
+        var api = new DeadLetterApi(broker.Explorer(), TimeProvider.System, audited.Add);
 
         var list = await api.ListAsync(NoQuery, CancellationToken.None);
         var export = await api.ExportAsync("inventory-commands", NoQuery, CancellationToken.None);
@@ -41,5 +42,6 @@ public sealed class ApiTests
         var purged = await api.PurgeAsync("inventory-commands", new Dictionary<string, string?> { ["confirm"] = "true" }, CancellationToken.None);
         Assert.Equal(200, purged.StatusCode);
         Assert.Empty(await broker.PeekAsync("inventory-commands", deadLetter: true));
+        Assert.Equal([AuditOutcome.WouldResubmit, AuditOutcome.Purged], audited.Select(l => l.Outcome));
     }
 }

@@ -10,7 +10,8 @@ namespace AzureOrders.DeadLetters;
 /// endpoints stay one-line shims and the answers are tested without a host. Query parameters: reason,
 /// eventType, messageId, since, until (ISO-8601 or an age such as 2h), max, dryRun; purge also needs confirm=true.
 /// </summary>
-public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time)
+/// <param name="audit">Called with every audit line of a resubmit or purge (the host logs them: the audit trail outlives the response).</param>
+public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time, Action<AuditLine>? audit = null)
 {
     public const string NdJson = "application/x-ndjson";
     private const string Json = "application/json";
@@ -47,7 +48,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
         Run(entity, query, async filter =>
         {
             var dryRun = Flag(query, "dryRun");
-            return Audit(dryRun, await explorer.ResubmitAsync(filter, dryRun, cancellationToken));
+            return Audit(dryRun, Record(await explorer.ResubmitAsync(filter, dryRun, cancellationToken)));
         });
 
     public Task<ApiResponse> PurgeAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
@@ -57,7 +58,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             // No one to ask over HTTP, so deleting needs an explicit confirm=true (a dry run does not).
             if (!dryRun && !Flag(query, "confirm"))
                 return Problem(400, "confirmation-required", "Purge needs confirmation", "Add confirm=true to delete, or dryRun=true to see what would be deleted.");
-            return Audit(dryRun, await explorer.PurgeAsync(filter, dryRun, cancellationToken));
+            return Audit(dryRun, Record(await explorer.PurgeAsync(filter, dryRun, cancellationToken)));
         });
 
     public Task<ApiResponse> ExportAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
@@ -67,6 +68,12 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             await explorer.ExportAsync(filter, lines, cancellationToken);
             return new ApiResponse(200, Encoding.UTF8.GetBytes(lines.ToString()), NdJson);
         });
+
+    private IReadOnlyList<AuditLine> Record(IReadOnlyList<AuditLine> lines)
+    {
+        if (audit is not null) foreach (var line in lines) audit(line);
+        return lines;
+    }
 
     /// <summary>The audit lines, and 200 even when some failed: the body says which, per message; failed counts them.</summary>
     private static ApiResponse Audit(bool dryRun, IReadOnlyList<AuditLine> lines) => Ok(w =>
