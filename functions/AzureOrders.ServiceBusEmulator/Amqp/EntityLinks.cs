@@ -71,6 +71,8 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
 
     public bool ReceiveAndDelete { get; } = link.Settings.SettleType == SettleMode.SettleOnSend;
 
+    public uint LinkCredit => link.LinkCredit;
+
     public void Start()
     {
         store.AddConsumer(this);
@@ -93,7 +95,7 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
 
     void OnDisposition(Delivery delivery)
     {
-        if (delivery.Settled || delivery.DeliveryTag.Count != 16)
+        if (delivery.DeliveryTag.Count != 16)
         {
             return;
         }
@@ -105,7 +107,9 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
             Modified { UndeliverableHere: true } modified => store.Defer(lockToken, ToProperties(modified.MessageAnnotations)),
             Modified modified => store.Abandon(lockToken, ToProperties(modified.MessageAnnotations)),
             Rejected rejected => DeadLetter(lockToken, rejected),
-            Released => store.Abandon(lockToken, null),
+            // A receiver without prefetch releases (already settled) a transfer that arrives after its
+            // receive call timed out: the message goes back without counting as a delivery.
+            Released => store.Release(lockToken),
             _ => SettleOutcome.Settled,
         };
 
@@ -114,9 +118,14 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
             logger.LogDebug("Disposition {State} on {Path}: {Outcome}", delivery.State?.GetType().Name, store.Path, outcome);
         }
 
-        // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
+        if (delivery.Settled)
+        {
+            return; // the receiver settled first: nothing to answer
+        }
+
         // The client marks its dispositions batchable; answering batched would wait for the session's flush timer.
         delivery.Batchable = false;
+        // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
         link.DisposeDelivery(delivery, true, outcome == SettleOutcome.Settled ? AmqpConstants.AcceptedOutcome : LockLostOutcome);
     }
 

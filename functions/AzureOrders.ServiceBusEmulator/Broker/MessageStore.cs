@@ -16,6 +16,9 @@ internal interface IMessageConsumer
 {
     bool ReceiveAndDelete { get; }
 
+    /// <summary>The credit the AMQP library last computed for the link (it reflects the receiver reducing credit).</summary>
+    uint LinkCredit { get; }
+
     /// <summary>Transfers the message; called outside the store's lock.</summary>
     void Deliver(AmqpMessage message, Guid lockToken);
 }
@@ -258,6 +261,14 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         for (var i = 0; i < consumers.Count; i++)
         {
             var candidate = consumers[(nextConsumer + i) % consumers.Count];
+            // Our count follows the flows' increments and drains; the library's follows reductions a
+            // receiver may make without draining. Sending beyond either would exceed the receiver's
+            // credit, which it answers by closing the link.
+            if (candidate.Credit > candidate.Consumer.LinkCredit)
+            {
+                candidate.Credit = (int)Math.Min(int.MaxValue, candidate.Consumer.LinkCredit);
+            }
+
             if (candidate.Credit > 0)
             {
                 nextConsumer = (nextConsumer + i + 1) % consumers.Count;
@@ -277,6 +288,14 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     public SettleOutcome Abandon(Guid lockToken, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) => Settle(lockToken, (message, _) =>
     {
         message.ApplyPropertiesToModify(propertiesToModify);
+        ReturnOrDeadLetter(message);
+        return true;
+    });
+
+    /// <summary>The receiver gave the transfer back unseen: unlock without counting the delivery.</summary>
+    public SettleOutcome Release(Guid lockToken) => Settle(lockToken, (message, _) =>
+    {
+        message.DeliveryCount = Math.Max(0, message.DeliveryCount - 1);
         ReturnOrDeadLetter(message);
         return true;
     });
