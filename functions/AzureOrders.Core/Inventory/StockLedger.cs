@@ -10,37 +10,55 @@ public enum HoldOutcome { Held, AlreadyHeld, Insufficient, UnknownSku }
 
 /// <summary>
 /// Per-SKU stock operations, each one transactional batch in the SKU's partition: the hold document and the
-/// conditional decrement (filter predicate available >= quantity) commit together or not at all, so stock is
-/// never negative and no concurrency mix-up can oversell.
+/// stock change commit together or not at all. The decrement is a replace guarded by the ETag of the stock
+/// just read (optimistic concurrency): a concurrent change makes it fail with 412 and we read again, so
+/// stock is never negative and never oversold.
 /// </summary>
+/// <remarks>
+/// A patch with a filter predicate (available >= quantity) would save the read, but the embedded Cosmos
+/// server ignores filter predicates and would oversell in local runs; the ETag form is correct everywhere.
+/// </remarks>
 public sealed class StockLedger(Database database, TimeProvider time)
 {
+    private const int MaxAttempts = 50;
     private readonly Container _inventory = database.GetContainer(ContainerNames.Inventory);
 
     public async Task<HoldOutcome> HoldAsync(string orderId, StockLine line, CancellationToken cancellationToken)
     {
-        var batch = _inventory.CreateTransactionalBatch(new PartitionKey(line.Sku))
-            .CreateItem(new HoldDocument
-            {
-                Id = HoldDocument.IdFor(orderId),
-                Sku = line.Sku,
-                OrderId = orderId,
-                Quantity = line.Quantity,
-                HeldAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            })
-            .PatchItem(StockDocument.DocumentId,
-                [PatchOperation.Increment("/available", -line.Quantity), PatchOperation.Increment("/onHold", line.Quantity)],
-                new TransactionalBatchPatchItemRequestOptions { FilterPredicate = $"FROM c WHERE c.available >= {line.Quantity}" });
-        using var response = await batch.ExecuteAsync(cancellationToken);
-        if (response.IsSuccessStatusCode) return HoldOutcome.Held;
-        var (index, status) = Failure(response);
-        return (index, status) switch
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            (0, HttpStatusCode.Conflict) => HoldOutcome.AlreadyHeld, // a previous delivery already took it
-            (1, HttpStatusCode.PreconditionFailed) => HoldOutcome.Insufficient,
-            (1, HttpStatusCode.NotFound) => HoldOutcome.UnknownSku,
-            _ => throw Unexpected(response, status),
-        };
+            var stock = await ReadAsync(line.Sku, cancellationToken);
+            if (stock is null) return HoldOutcome.UnknownSku;
+            if (stock.Available < line.Quantity)
+            {
+                // Short now, but a previous delivery of this command may already hold the line.
+                var existing = await CosmosOutboxStore.TryReadAsync<HoldDocument>(_inventory, HoldDocument.IdFor(orderId), new PartitionKey(line.Sku), cancellationToken);
+                return existing is null ? HoldOutcome.Insufficient : HoldOutcome.AlreadyHeld;
+            }
+
+            var batch = _inventory.CreateTransactionalBatch(new PartitionKey(line.Sku))
+                .CreateItem(new HoldDocument
+                {
+                    Id = HoldDocument.IdFor(orderId),
+                    Sku = line.Sku,
+                    OrderId = orderId,
+                    Quantity = line.Quantity,
+                    HeldAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                })
+                .ReplaceItem(StockDocument.DocumentId,
+                    stock with { Available = stock.Available - line.Quantity, OnHold = stock.OnHold + line.Quantity, ETag = null },
+                    new TransactionalBatchItemRequestOptions { IfMatchEtag = stock.ETag });
+            using var response = await batch.ExecuteAsync(cancellationToken);
+            if (response.IsSuccessStatusCode) return HoldOutcome.Held;
+            var (index, status) = Failure(response);
+            switch (index, status)
+            {
+                case (0, HttpStatusCode.Conflict): return HoldOutcome.AlreadyHeld; // a previous delivery already took it
+                case (1, HttpStatusCode.PreconditionFailed): continue; // someone changed the stock: read again
+                default: throw Unexpected(response, status);
+            }
+        }
+        throw new TransientFailureException($"stock of {line.Sku}: lost {MaxAttempts} concurrency races");
     }
 
     /// <summary>

@@ -24,6 +24,10 @@ namespace AzureOrders.Persistence;
 [JsonSerializable(typeof(ReservationDocument))]
 [JsonSerializable(typeof(PaymentDocument))]
 [JsonSerializable(typeof(NotificationDocument))]
+// The SDK deserializes query pages as arrays of the item type.
+[JsonSerializable(typeof(OutboxDocument[]))]
+[JsonSerializable(typeof(StockDocument[]))]
+[JsonSerializable(typeof(OrderViewDocument[]))]
 [JsonSerializable(typeof(Envelope))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Cosmos;
 
@@ -9,9 +10,10 @@ namespace AzureOrders.Persistence;
 /// metadata only (no reflection, same camelCase as the wire contracts). A type without metadata fails
 /// loudly instead of silently falling back to Newtonsoft.
 /// </summary>
-public sealed class CosmosJsonSerializer(IJsonTypeInfoResolver resolver) : CosmosSerializer
+public sealed class CosmosJsonSerializer(JsonSerializerContext context) : CosmosSerializer
 {
-    private readonly JsonSerializerOptions _options = new() { TypeInfoResolver = resolver };
+    // The context's own options carry its naming policy and ignore conditions; fresh options would lose them.
+    private readonly JsonSerializerOptions _options = context.Options;
 
     public override T FromStream<T>(Stream stream)
     {
