@@ -23,7 +23,11 @@ public static class Connection
             RetryOptions = new ServiceBusRetryOptions { MaxRetries = 2, TryTimeout = TimeSpan.FromSeconds(20) },
         };
         if (fullyQualifiedNamespace is not null)
+        {
+            // "contoso-sb" is accepted for "contoso-sb.servicebus.windows.net" (sovereign clouds give the full name).
+            if (!fullyQualifiedNamespace.Contains('.', StringComparison.Ordinal)) fullyQualifiedNamespace += ".servicebus.windows.net";
             return new ServiceBusClient(fullyQualifiedNamespace, new DefaultAzureCredential(), options);
+        }
         connectionString ??= console.Environment(EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new UsageException($"no Service Bus: give --connection-string \"Endpoint=sb://...\" (or set {EnvironmentVariable}), or --namespace <name>.servicebus.windows.net");

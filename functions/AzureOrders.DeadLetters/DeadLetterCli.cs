@@ -52,10 +52,16 @@ public static class DeadLetterCli
             console.Error.WriteLine("Run with --help for usage.");
             return Usage;
         }
-        catch (Exception e) when (e is ServiceBusException or AuthenticationFailedException or UnauthorizedAccessException
-                                      or TimeoutException or System.Net.Sockets.SocketException or IOException)
+        catch (ServiceBusException e)
         {
-            console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            // The SDK's message carries a stack trace after the first line; the first line and the reason say what to fix.
+            console.Error.WriteLine($"error: Service Bus ({e.Reason}): {FirstLine(e.Message)}");
+            return Failed;
+        }
+        catch (Exception e) when (e is AuthenticationFailedException or UnauthorizedAccessException or TimeoutException
+                                      or System.Net.Sockets.SocketException or IOException)
+        {
+            console.Error.WriteLine($"error: {e.GetType().Name}: {FirstLine(e.Message)}");
             return Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -64,6 +70,8 @@ public static class DeadLetterCli
             return Failed;
         }
     }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 
     private static DeadLetterFilter Filter(CliArguments args, Topology topology, DateTimeOffset now)
     {

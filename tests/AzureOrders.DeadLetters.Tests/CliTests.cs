@@ -98,6 +98,16 @@ public sealed class CliTests
         Assert.Equal(2, (await broker.PeekAsync("orders/notifications", deadLetter: true)).Count);
     }
 
+    [Fact]
+    public async Task An_unreachable_namespace_exits_1_with_a_one_line_error()
+    {
+        var run = await RunAsync("", "list", "--connection-string", "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: Service Bus (ServiceCommunicationProblem): ", run.Error);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Theory]
     [InlineData("list")] // no connection
     [InlineData("frobnicate", "--connection-string", "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b")]
