@@ -26,8 +26,9 @@ internal sealed class NodeServerProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>
-    /// Starts <c>node --require watchdog script args</c> and returns once <paramref name="isReady"/> has seen
-    /// what it waits for on stdout. <paramref name="isReady"/> is called for every stdout line until it returns true.
+    /// Starts <c>node --require watchdog [--require preload...] script args</c> and returns once
+    /// <paramref name="isReady"/> has seen what it waits for on stdout. <paramref name="isReady"/> is called for
+    /// every stdout line until it returns true. <paramref name="preloads"/> maps file names to script text.
     /// </summary>
     public static async Task<NodeServerProcess> StartAsync(
         string name,
@@ -36,10 +37,16 @@ internal sealed class NodeServerProcess : IAsyncDisposable
         IReadOnlyList<string> nodeArguments,
         Func<string, bool> isReady,
         TimeSpan startTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? preloads = null)
     {
-        var watchdog = Path.Combine(scratchDirectory, "watchdog.cjs");
-        await File.WriteAllTextAsync(watchdog, WatchdogScript, cancellationToken);
+        List<string> required = [];
+        foreach (var (fileName, script) in new Dictionary<string, string>(preloads ?? new Dictionary<string, string>()) { ["watchdog.cjs"] = WatchdogScript })
+        {
+            var path = Path.Combine(scratchDirectory, fileName);
+            await File.WriteAllTextAsync(path, script, cancellationToken);
+            required.Add(path);
+        }
 
         var startInfo = new ProcessStartInfo(NodeRuntime.NodeExecutable)
         {
@@ -49,8 +56,11 @@ internal sealed class NodeServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add("--require");
-        startInfo.ArgumentList.Add(watchdog);
+        foreach (var path in required)
+        {
+            startInfo.ArgumentList.Add("--require");
+            startInfo.ArgumentList.Add(path);
+        }
         foreach (var argument in nodeArguments) startInfo.ArgumentList.Add(argument);
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
