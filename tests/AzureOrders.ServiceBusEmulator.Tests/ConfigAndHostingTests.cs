@@ -100,6 +100,18 @@ public class ConfigAndHostingTests
     }
 
     [Fact]
+    public async Task A_localhost_connection_string_works_too()
+    {
+        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
+        await using var client = new ServiceBusClient(emulator.ConnectionString.Replace("127.0.0.1", "localhost"));
+        await using var sender = client.CreateSender("q");
+        await sender.SendMessageAsync(new ServiceBusMessage("via localhost"));
+        await using var receiver = client.CreateReceiver("q");
+
+        Assert.Equal("via localhost", (await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10)))?.Body.ToString());
+    }
+
+    [Fact]
     public async Task After_disposal_the_port_is_closed()
     {
         var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });

@@ -171,4 +171,17 @@ public class EntityAndSendTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => scope.Client.AcceptNextSessionAsync("commands"));
         Assert.Contains("Sessions are not supported", error.Message);
     }
+
+    [Fact]
+    public async Task A_message_over_the_256_KB_Standard_tier_limit_is_refused_with_MessageSizeExceeded()
+    {
+        await using var scope = await EmulatorScope.StartAsync(Config());
+        await using var sender = scope.Client.CreateSender("commands");
+        using var batch = await sender.CreateMessageBatchAsync();
+
+        Assert.Equal(256 * 1024, batch.MaxSizeInBytes);
+        var error = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessageAsync(new ServiceBusMessage(new byte[300 * 1024])));
+        Assert.Equal(ServiceBusFailureReason.MessageSizeExceeded, error.Reason);
+        await sender.SendMessageAsync(new ServiceBusMessage(new byte[200 * 1024])); // under the limit still works
+    }
 }

@@ -56,8 +56,19 @@ internal sealed class AmqpServer : IRuntimeProvider
             IdleTimeOut = 4 * 60 * 1000,
         };
         // Loopback only: the emulator accepts any token, so it must not be reachable from elsewhere.
-        listener = new AmqpConnectionListener([$"amqp://127.0.0.1:{port}"], settings, connectionSettings);
-        listener.Open();
+        // IPv6 loopback too, so "localhost" connection strings work whichever address the client tries;
+        // machines without IPv6 get IPv4 alone.
+        try
+        {
+            listener = new AmqpConnectionListener([$"amqp://127.0.0.1:{port}", $"amqp://[::1]:{port}"], settings, connectionSettings);
+            listener.Open();
+        }
+        catch (System.Net.Sockets.SocketException) when (System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            listener?.Close();
+            listener = new AmqpConnectionListener([$"amqp://127.0.0.1:{port}"], settings, connectionSettings);
+            listener.Open();
+        }
     }
 
     public void Stop() => listener?.Close();
