@@ -100,6 +100,34 @@ public class ConfigAndHostingTests
     }
 
     [Fact]
+    public async Task Message_counts_per_entity_show_active_locked_deferred_scheduled_and_dead_lettered()
+    {
+        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig
+        {
+            Queues = [new QueueDefinition("q")],
+            Topics = [new TopicDefinition("orders") { Subscriptions = [new SubscriptionDefinition("saga")] }],
+        });
+        await using var client = new ServiceBusClient(emulator.ConnectionString);
+        await using var sender = client.CreateSender("q");
+        await sender.SendMessagesAsync(Enumerable.Range(0, 5).Select(i => new ServiceBusMessage($"m{i}")));
+        await sender.ScheduleMessageAsync(new ServiceBusMessage("later"), DateTimeOffset.UtcNow.AddHours(1));
+        await using var receiver = client.CreateReceiver("q");
+        var received = new List<ServiceBusReceivedMessage>();
+        while (received.Count < 3)
+        {
+            // One at a time: each call grants exactly one credit, so no further message is in flight.
+            received.Add(await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException());
+        }
+
+        await receiver.DeferMessageAsync(received[0]);
+        await receiver.DeadLetterMessageAsync(received[1], "Test", "counts");
+
+        Assert.Equal(
+            [new EntityMessageCounts("orders/Subscriptions/saga", 0, 0, 0, 0, 0), new EntityMessageCounts("q", 3, 1, 1, 1, 1)],
+            emulator.GetMessageCounts());
+    }
+
+    [Fact]
     public async Task A_localhost_connection_string_works_too()
     {
         await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });

@@ -165,4 +165,17 @@ public class PeekLockTests
         Assert.Equal(1, message?.DeliveryCount);
         await receiver.CompleteMessageAsync(message!);
     }
+
+    [Fact]
+    public async Task Closing_a_receiver_with_outstanding_credit_answers_its_drain_promptly()
+    {
+        await using var scope = await EmulatorScope.StartAsync(Queue());
+        var receiver = scope.Client.CreateReceiver("work", new ServiceBusReceiverOptions { PrefetchCount = 20 });
+        Assert.Null(await receiver.ReceiveMessageAsync(TimeSpan.FromMilliseconds(200))); // credit granted, nothing to send
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await receiver.DisposeAsync();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"closing took {stopwatch.Elapsed}");
+    }
 }

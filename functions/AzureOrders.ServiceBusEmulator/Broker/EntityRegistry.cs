@@ -64,6 +64,10 @@ internal sealed class EntityRegistry
         return entry is null && store is null ? null : new ResolvedAddress(path, entry, store);
     }
 
+    /// <summary>Counts for every queue and subscription (not their dead-letter queues, which each count includes).</summary>
+    public IReadOnlyList<EntityMessageCounts> GetCounts() =>
+        stores.Values.Where(s => !s.Options.IsDeadLetterQueue).Select(s => s.GetCounts()).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
+
     public MessageStore? FindStore(string path) => stores.GetValueOrDefault(NormalizePath(path));
 
     public void Tick()

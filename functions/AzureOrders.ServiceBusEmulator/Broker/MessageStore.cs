@@ -62,6 +62,37 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
 
     DateTime Now => time.GetUtcNow().UtcDateTime;
 
+    /// <summary>Message counts by state; the dead-letter count is the sub-queue's total.</summary>
+    public EntityMessageCounts GetCounts()
+    {
+        int active = 0, locked = 0, deferred = 0, scheduled = 0;
+        lock (sync)
+        {
+            foreach (var message in messages.Values)
+            {
+                if (message.IsLocked)
+                {
+                    locked++;
+                }
+
+                switch (message.State)
+                {
+                    case MessageState.Active:
+                        active++;
+                        break;
+                    case MessageState.Deferred:
+                        deferred++;
+                        break;
+                    case MessageState.Scheduled:
+                        scheduled++;
+                        break;
+                }
+            }
+        }
+
+        return new EntityMessageCounts(Path, active, locked, deferred, scheduled, DeadLetterQueue?.Count ?? 0);
+    }
+
     /// <summary>Adds a message that already carries its sequence number.</summary>
     public void Enqueue(BrokeredMessage message)
     {

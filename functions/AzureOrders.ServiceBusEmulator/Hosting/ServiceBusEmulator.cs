@@ -107,6 +107,12 @@ public sealed class ServiceBusEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Message counts per queue and subscription, what the administration API's runtime properties would
+    /// report (it is not emulated); the local runner can show consumer lag from them.
+    /// </summary>
+    public IReadOnlyList<EntityMessageCounts> GetMessageCounts() => registry.GetCounts();
+
     /// <summary>Runs the periodic sweep (lock expiry, schedules, TTL) now; tests with a fake clock call it after advancing time.</summary>
     public void RunMaintenance() => registry.Tick();
 
