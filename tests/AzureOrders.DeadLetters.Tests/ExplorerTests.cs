@@ -209,6 +209,48 @@ public sealed class ExplorerTests
     }
 
     [Fact]
+    public async Task When_a_resubmit_is_repeated_after_its_send_succeeded_but_the_removal_failed_the_broker_drops_the_second_copy()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await DeadLetterOrderPlacedAsync(broker, "ord_repeat_1", "MaxDeliveryCountExceeded", "transient");
+        var endpoint = DeadLetterEntities.Resolve(Topology.Default, Notifications);
+        var dead = Assert.Single(await broker.PeekAsync(Notifications, deadLetter: true));
+        // The first run: the copy went out, then the dead-letter's completion failed (lock lost), so it is still there.
+        var (sendTo, firstCopy) = Resubmission.Create(endpoint, dead, DateTimeOffset.UtcNow);
+        await broker.SendRawAsync(sendTo, firstCopy);
+
+        var line = Assert.Single(await broker.Explorer().ResubmitAsync(DeadLetterFilter.All, dryRun: false, CancellationToken.None));
+
+        Assert.Equal(AuditOutcome.Resubmitted, line.Outcome);
+        Assert.Equal(firstCopy.MessageId, line.NewMessageId);
+        Assert.Single(await broker.PeekAsync(Notifications));
+        Assert.Empty(await broker.PeekAsync(Notifications, deadLetter: true));
+    }
+
+    [Fact]
+    public async Task A_matching_message_locked_by_another_receiver_is_reported_not_found_and_the_rest_are_resubmitted()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await DeadLetterOrderPlacedAsync(broker, "ord_locked_1", "MaxDeliveryCountExceeded", "transient");
+        await DeadLetterOrderPlacedAsync(broker, "ord_locked_2", "MaxDeliveryCountExceeded", "transient");
+        var explorer = broker.Explorer();
+        var listed = await explorer.ShowAsync(DeadLetterFilter.All, CancellationToken.None);
+        await using var other = broker.Receiver(Notifications, deadLetter: true);
+        var locked = await other.ReceiveMessageAsync(TimeSpan.FromSeconds(10)); // someone else is looking at the first one
+
+        var lines = await explorer.ResubmitAsync(DeadLetterFilter.All, dryRun: false, CancellationToken.None);
+
+        Assert.Equal(2, listed.Count);
+        Assert.Equal(2, lines.Count);
+        var notFound = Assert.Single(lines, l => l.Outcome == AuditOutcome.NotFound);
+        Assert.Equal(locked!.SequenceNumber, notFound.SequenceNumber);
+        Assert.True(notFound.IsFailure);
+        Assert.Single(lines, l => l.Outcome == AuditOutcome.Resubmitted);
+        await other.AbandonMessageAsync(locked);
+        Assert.Equal(locked.SequenceNumber, Assert.Single(await broker.PeekAsync(Notifications, deadLetter: true)).SequenceNumber);
+    }
+
+    [Fact]
     public async Task Purge_deletes_the_matching_messages_only()
     {
         await using var broker = await TestBroker.StartAsync();

@@ -39,8 +39,10 @@ public sealed partial class DeadLetterExplorer
         {
             await sender.SendMessageAsync(copy, cancellationToken);
         }
-        catch (Exception e) when (e is ServiceBusException or TimeoutException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Any failure (no Send right, broker busy, message too large for the entity) is this message's outcome,
+            // not the end of the run: it stays dead-lettered and the audit line says why.
             await TryAbandonAsync(receiver, received);
             return AuditLine.For(ResubmitOperation, message, AuditOutcome.SendFailed, time.GetUtcNow(), target, copy.MessageId, e.Message);
         }
