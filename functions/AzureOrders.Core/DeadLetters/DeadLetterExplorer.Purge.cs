@@ -4,18 +4,18 @@ namespace AzureOrders.DeadLetters;
 
 public sealed partial class DeadLetterExplorer
 {
-    /// <summary>Deletes the matching messages (receive and complete). A dry run lists them and changes nothing.</summary>
-    public async Task<IReadOnlyList<AuditLine>> PurgeAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>Deletes the matching messages (receive and complete). A dry run lists them and changes nothing. Audit lines as for resubmit.</summary>
+    public async Task<IReadOnlyList<AuditLine>> PurgeAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken, Action<AuditLine>? onAudit = null)
     {
         var lines = new List<AuditLine>();
         foreach (var (endpoint, messages) in await FindAsync(filter, cancellationToken))
         {
             if (dryRun)
             {
-                lines.AddRange(messages.Select(m => AuditLine.For(PurgeOperation, m, AuditOutcome.WouldPurge, time.GetUtcNow())));
+                foreach (var m in messages) Report(lines, onAudit, AuditLine.For(PurgeOperation, m, AuditOutcome.WouldPurge, time.GetUtcNow()));
                 continue;
             }
-            lines.AddRange(await _sweep.RunAsync(PurgeOperation, endpoint, messages, PurgeOneAsync, cancellationToken));
+            lines.AddRange(await _sweep.RunAsync(PurgeOperation, endpoint, messages, PurgeOneAsync, onAudit, cancellationToken));
         }
         return lines;
     }

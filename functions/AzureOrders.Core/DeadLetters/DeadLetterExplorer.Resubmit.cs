@@ -8,9 +8,9 @@ public sealed partial class DeadLetterExplorer
     /// <summary>
     /// Sends each matching message back to its original consumer only (see <see cref="Resubmission"/>) and removes
     /// it from the dead-letter queue once the send succeeded. A dry run lists what would be sent and changes nothing.
-    /// One audit line per message.
+    /// One audit line per message, returned and, as each is written, passed to <paramref name="onAudit"/> (long runs show progress).
     /// </summary>
-    public async Task<IReadOnlyList<AuditLine>> ResubmitAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditLine>> ResubmitAsync(DeadLetterFilter filter, bool dryRun, CancellationToken cancellationToken, Action<AuditLine>? onAudit = null)
     {
         var lines = new List<AuditLine>();
         foreach (var (endpoint, messages) in await FindAsync(filter, cancellationToken))
@@ -18,14 +18,15 @@ public sealed partial class DeadLetterExplorer
             var target = DeadLetterEntities.KeyOf(endpoint);
             if (dryRun)
             {
-                lines.AddRange(messages.Select(m => AuditLine.For(ResubmitOperation, m, AuditOutcome.WouldResubmit, time.GetUtcNow(),
-                    target, Resubmission.MessageIdFor(m.MessageId, target, m.SequenceNumber))));
+                foreach (var m in messages)
+                    Report(lines, onAudit, AuditLine.For(ResubmitOperation, m, AuditOutcome.WouldResubmit, time.GetUtcNow(),
+                        target, Resubmission.MessageIdFor(m.MessageId, target, m.SequenceNumber)));
                 continue;
             }
 
             await using var sender = client.CreateSender(endpoint.EntityName);
             lines.AddRange(await _sweep.RunAsync(ResubmitOperation, endpoint, messages,
-                (receiver, received, message, ct) => ResubmitOneAsync(endpoint, sender, receiver, received, message, ct), cancellationToken));
+                (receiver, received, message, ct) => ResubmitOneAsync(endpoint, sender, receiver, received, message, ct), onAudit, cancellationToken));
         }
         return lines;
     }

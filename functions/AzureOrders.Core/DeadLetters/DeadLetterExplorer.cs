@@ -25,6 +25,12 @@ public sealed partial class DeadLetterExplorer(ServiceBusClient client, Topology
 
     public Topology Topology => topology;
 
+    private static void Report(List<AuditLine> lines, Action<AuditLine>? onAudit, AuditLine line)
+    {
+        lines.Add(line);
+        onAudit?.Invoke(line);
+    }
+
     private Task<IReadOnlyList<(Endpoint Endpoint, IReadOnlyList<DeadLetterMessage> Messages)>> FindAsync(DeadLetterFilter filter, CancellationToken cancellationToken) =>
         DeadLetterQueues.FindAsync(client, topology, filter, cancellationToken);
 }

@@ -16,7 +16,7 @@ internal sealed class DeadLetterSweep(ServiceBusClient client, TimeProvider time
     public delegate Task<AuditLine> Act(ServiceBusReceiver receiver, ServiceBusReceivedMessage received, DeadLetterMessage message, CancellationToken cancellationToken);
 
     public async Task<IReadOnlyList<AuditLine>> RunAsync(
-        string operation, Endpoint endpoint, IReadOnlyList<DeadLetterMessage> targets, Act act, CancellationToken cancellationToken)
+        string operation, Endpoint endpoint, IReadOnlyList<DeadLetterMessage> targets, Act act, Action<AuditLine>? onAudit, CancellationToken cancellationToken)
     {
         var pending = targets.ToDictionary(t => t.SequenceNumber);
         var lines = new List<AuditLine>(targets.Count);
@@ -35,7 +35,11 @@ internal sealed class DeadLetterSweep(ServiceBusClient client, TimeProvider time
                     // A message seen before came back because its lock expired while held: no progress.
                     progressed |= seen.Add(received.SequenceNumber);
                     if (pending.Remove(received.SequenceNumber))
-                        lines.Add(await act(receiver, received, DeadLetterMessage.From(endpoint, received), cancellationToken));
+                    {
+                        var line = await act(receiver, received, DeadLetterMessage.From(endpoint, received), cancellationToken);
+                        lines.Add(line);
+                        onAudit?.Invoke(line);
+                    }
                     else
                         held.Add(received);
                 }
@@ -51,8 +55,13 @@ internal sealed class DeadLetterSweep(ServiceBusClient client, TimeProvider time
                 catch (ServiceBusException) { }
             }
         }
-        lines.AddRange(pending.Values.Select(missing => AuditLine.For(operation, missing, AuditOutcome.NotFound, time.GetUtcNow(),
-            error: "listed but not received: another receiver holds it or it is gone")));
+        foreach (var missing in pending.Values)
+        {
+            var line = AuditLine.For(operation, missing, AuditOutcome.NotFound, time.GetUtcNow(),
+                error: "listed but not received: another receiver holds it or it is gone");
+            lines.Add(line);
+            onAudit?.Invoke(line);
+        }
         return lines;
     }
 }

@@ -30,7 +30,7 @@ public sealed class PurgeCommand : ICliCommand
                 return 1;
             }
         }
-        var lines = await context.Explorer.PurgeAsync(context.Filter, dryRun, cancellationToken);
-        return AuditOutput.Write(context.Console, lines, dryRun, dryRun ? "would be purged" : "purged");
+        var lines = await context.Explorer.PurgeAsync(context.Filter, dryRun, cancellationToken, AuditOutput.Printer(context.Console));
+        return AuditOutput.Summarize(context.Console, lines, dryRun, dryRun ? "would be purged" : "purged");
     }
 }

@@ -11,17 +11,18 @@ public sealed class ResubmitCommand : ICliCommand
     public async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var dryRun = context.Args.Has("dry-run");
-        var lines = await context.Explorer.ResubmitAsync(context.Filter, dryRun, cancellationToken);
-        return AuditOutput.Write(context.Console, lines, dryRun, dryRun ? "would be resubmitted" : "resubmitted");
+        var lines = await context.Explorer.ResubmitAsync(context.Filter, dryRun, cancellationToken, AuditOutput.Printer(context.Console));
+        return AuditOutput.Summarize(context.Console, lines, dryRun, dryRun ? "would be resubmitted" : "resubmitted");
     }
 }
 
-/// <summary>Audit lines on stdout, a summary after them; exit 1 when any message failed.</summary>
+/// <summary>Audit lines on stdout as each message is done, a summary after them; exit 1 when any message failed.</summary>
 internal static class AuditOutput
 {
-    public static int Write(CliConsole console, IReadOnlyList<AuditLine> lines, bool dryRun, string done)
+    public static Action<AuditLine> Printer(CliConsole console) => line => console.Out.WriteLine(line.ToString());
+
+    public static int Summarize(CliConsole console, IReadOnlyList<AuditLine> lines, bool dryRun, string done)
     {
-        foreach (var line in lines) console.Out.WriteLine(line.ToString());
         var failed = lines.Count(l => l.IsFailure);
         console.Out.WriteLine($"{lines.Count - failed} message(s) {done}, {failed} failed.{(dryRun ? " Dry run: nothing changed." : "")}");
         return failed == 0 ? 0 : 1;
