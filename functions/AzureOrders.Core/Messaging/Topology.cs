@@ -88,12 +88,17 @@ public sealed record Topology(IReadOnlyList<TopicSpec> Topics, IReadOnlyList<Que
     /// </summary>
     public const string RedeliverySubject = "redelivery";
 
-    private static readonly Lazy<Topology> Embedded = new(() =>
+    private static readonly Lazy<string> EmbeddedJson = new(() =>
     {
         using var stream = typeof(Topology).Assembly.GetManifestResourceStream("AzureOrders.topology.json")
             ?? throw new InvalidOperationException("The embedded topology.json is missing.");
-        return Parse(stream);
+        return new StreamReader(stream).ReadToEnd();
     });
+
+    private static readonly Lazy<Topology> Embedded = new(() => Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(EmbeddedJson.Value))));
+
+    /// <summary>The text of <see cref="Default"/>, for tools that read the file format themselves (the emulator's loader).</summary>
+    public static string DefaultJson => EmbeddedJson.Value;
 
     /// <summary>The copy of infra/topology.json compiled into Core (the build embeds the file itself, so they cannot differ).</summary>
     public static Topology Default => Embedded.Value;
