@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace AzureOrders.EmbeddedEndpoints;
 
@@ -71,7 +72,29 @@ public static class LocalPackages
     private static bool IsInstalled(string directory, string expectedHash)
     {
         var marker = Path.Combine(directory, "node_modules", MarkerFileName);
-        return File.Exists(marker) && File.ReadAllText(marker).Trim() == expectedHash;
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == expectedHash) return true;
+        if (!DirectDependenciesMatch(directory)) return false;
+        // Someone ran npm ci themselves (a CI step, a developer): adopt that install instead of repeating it.
+        File.WriteAllText(marker, expectedHash);
+        return true;
+    }
+
+    /// <summary>Whether every dependency pinned in package.json is installed at exactly that version.</summary>
+    private static bool DirectDependenciesMatch(string directory)
+    {
+        // npm writes its hidden lockfile at the end of an install; without it the tree may be half-written.
+        if (!File.Exists(Path.Combine(directory, "node_modules", ".package-lock.json"))) return false;
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "package.json")));
+        if (!manifest.RootElement.TryGetProperty("dependencies", out var dependencies)) return false;
+        foreach (var dependency in dependencies.EnumerateObject())
+        {
+            var installed = Path.Combine([directory, "node_modules", .. dependency.Name.Split('/'), "package.json"]);
+            if (!File.Exists(installed)) return false;
+            using var package = JsonDocument.Parse(File.ReadAllText(installed));
+            if (!package.RootElement.TryGetProperty("version", out var version) || version.GetString() != dependency.Value.GetString())
+                return false;
+        }
+        return true;
     }
 
     private static string LockfileHash(string directory)

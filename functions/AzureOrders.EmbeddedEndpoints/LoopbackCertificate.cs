@@ -22,7 +22,7 @@ internal static class LoopbackCertificate
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
 
         var now = time.GetUtcNow();
-        var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
 
         certPath = Path.Combine(directory, "cert.pem");
         keyPath = Path.Combine(directory, "key.pem");

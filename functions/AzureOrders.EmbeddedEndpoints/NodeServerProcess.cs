@@ -40,8 +40,10 @@ internal sealed class NodeServerProcess : IAsyncDisposable
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? preloads = null)
     {
+        // The watchdog loads first, so even a server that hangs while loading dies with its parent.
+        KeyValuePair<string, string>[] scripts = [new("watchdog.cjs", WatchdogScript), .. preloads ?? new Dictionary<string, string>()];
         List<string> required = [];
-        foreach (var (fileName, script) in new Dictionary<string, string>(preloads ?? new Dictionary<string, string>()) { ["watchdog.cjs"] = WatchdogScript })
+        foreach (var (fileName, script) in scripts)
         {
             var path = Path.Combine(scratchDirectory, fileName);
             await File.WriteAllTextAsync(path, script, cancellationToken);

@@ -82,6 +82,22 @@ public sealed class CosmosServerProcessTests
     }
 
     [Fact]
+    public async Task An_install_made_by_npm_ci_outside_the_fixtures_is_adopted()
+    {
+        using var packages = FakePackages.WithServer("", installed: false);
+        // As if someone had run npm ci: the pinned dependency at its exact version and npm's hidden lockfile.
+        // (Were npm ci run here, it would fail: the lockfile does not list the dependency.)
+        File.WriteAllText(Path.Combine(packages.Path, "package.json"), """{ "name": "fake", "version": "1.0.0", "dependencies": { "@scope/pinned": "1.2.3" } }""");
+        Directory.CreateDirectory(Path.Combine(packages.Path, "node_modules", "@scope", "pinned"));
+        File.WriteAllText(Path.Combine(packages.Path, "node_modules", "@scope", "pinned", "package.json"), """{ "name": "@scope/pinned", "version": "1.2.3" }""");
+        File.WriteAllText(Path.Combine(packages.Path, "node_modules", ".package-lock.json"), "{}");
+
+        await LocalPackages.EnsureInstalledAsync(packages.Path, TimeSpan.FromMinutes(2));
+
+        Assert.True(File.Exists(Path.Combine(packages.Path, "node_modules", ".azureorders-installed")));
+    }
+
+    [Fact]
     public async Task A_server_with_a_data_directory_keeps_items_across_restarts()
     {
         var data = Path.Combine(Path.GetTempPath(), $"azureorders-cosmos-data-{Guid.NewGuid():N}");
