@@ -15,6 +15,7 @@ public sealed record CoreOptions
     public PlaceOrderOptions PlaceOrder { get; init; } = new();
     public PipelineOptions Pipeline { get; init; } = new();
     public GatewaySimulatorOptions Gateway { get; init; } = new();
+    public GatewayResilienceOptions GatewayResilience { get; init; } = new();
 }
 
 /// <summary>
@@ -40,6 +41,8 @@ public sealed class CoreServices
         Database = cosmos.GetDatabase(Options.DatabaseName);
         Catalog = catalog ?? new SeedProductCatalog();
         Gateway = gateway ?? new SimulatedPaymentGateway(time, Options.Gateway);
+        // Whatever the gateway, the handlers call it through the timeout and circuit breaker.
+        var resilientGateway = new ResilientPaymentGateway(Gateway, time, Options.GatewayResilience);
         NotificationSender = notificationSender ?? new InMemoryNotificationSender();
 
         Outbox = new CosmosOutboxStore(Database, time);
@@ -60,9 +63,9 @@ public sealed class CoreServices
                 new ReserveInventoryHandler(reservations, Stock, time),
                 new ReleaseInventoryHandler(reservations, Stock, time)),
             [Services.Payments] = Pipeline(Services.Payments,
-                new CapturePaymentHandler(payments, Gateway, time),
-                new VoidPaymentHandler(payments, Gateway, time),
-                new RefundPaymentHandler(payments, Gateway, time)),
+                new CapturePaymentHandler(payments, resilientGateway, time),
+                new VoidPaymentHandler(payments, resilientGateway, time),
+                new RefundPaymentHandler(payments, resilientGateway, time)),
             [Services.Notifications] = Pipeline(Services.Notifications, new OrderNotificationHandler(Database, NotificationSender, time)),
         };
     }
@@ -72,6 +75,7 @@ public sealed class CoreServices
     public Topology Topology { get; }
     public Database Database { get; }
     public IProductCatalog Catalog { get; }
+    /// <summary>The gateway as given (the simulator by default); handlers reach it through <see cref="ResilientPaymentGateway"/>.</summary>
     public IPaymentGateway Gateway { get; }
     public INotificationSender NotificationSender { get; }
     public IOutboxStore Outbox { get; }

@@ -24,7 +24,8 @@ public static class TransientFaults
         TimeoutException or HttpRequestException or SocketException or IOException => true,
         // A timeout inside the SDK surfaces as a cancellation that the caller did not ask for.
         OperationCanceledException => true,
-        _ when exception.GetType().FullName == "Polly.CircuitBreaker.BrokenCircuitException" => true,
+        // A gateway behind an open circuit or a timeout fails fast; the message comes back later.
+        Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
