@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 // Console entry point:
 //   dotnet run --project functions/AzureOrders.ServiceBusEmulator -- --config FILE [--port 5672] [--verbose]
-//   dotnet run -c Release --project functions/AzureOrders.ServiceBusEmulator -- bench [--messages 10000] [--size 256]
+//   dotnet run -c Release --project functions/AzureOrders.ServiceBusEmulator -- bench [--messages 10000] [--size 256] [--in-process]
 var arguments = args.ToList();
 if (arguments.Contains("--help") || arguments.Contains("-h"))
 {
@@ -15,14 +15,16 @@ if (arguments.Contains("--help") || arguments.Contains("-h"))
           --config FILE   entities in the official emulator's Config.json format (required)
           --port N        TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
           --verbose       Debug logs (every attach, transfer and disposition)
-          bench [--messages N] [--size BYTES]   measure send+receive+complete through the real client
+          bench [--messages N] [--size BYTES] [--in-process]
+                          measure send+receive+complete through the real client; the emulator runs in
+                          a child process unless --in-process
         """);
     return 0;
 }
 
 if (arguments.FirstOrDefault() == "bench")
 {
-    var rate = await Benchmark.RunAsync(IntOption("--messages", 10_000), IntOption("--size", 256), Console.Out);
+    var rate = await Benchmark.RunAsync(IntOption("--messages", 10_000), IntOption("--size", 256), arguments.Contains("--in-process"), Console.Out);
     return rate > 0 ? 0 : 1;
 }
 

@@ -13,28 +13,91 @@ namespace AzureOrders.ServiceBusEmulator.Bench;
 internal static class Benchmark
 {
     const int Receivers = 2;
+
+    interface IRunningEmulator : IAsyncDisposable
+    {
+        string ConnectionString { get; }
+    }
+
+    sealed class InProcessEmulator(ServiceBusEmulator emulator) : IRunningEmulator
+    {
+        public string ConnectionString => emulator.ConnectionString;
+
+        public static async Task<IRunningEmulator> StartAsync() =>
+            new InProcessEmulator(await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("bench")] }));
+
+        public ValueTask DisposeAsync() => emulator.DisposeAsync();
+    }
+
+    sealed class ChildProcessEmulator(Process process, string configFile, string connectionString) : IRunningEmulator
+    {
+        const string Config = """{ "UserConfig": { "Namespaces": [ { "Name": "sbemulatorns", "Queues": [ { "Name": "bench" } ], "Topics": [] } ], "Logging": { "Type": "Console" } } }""";
+
+        public string ConnectionString => connectionString;
+
+        public static async Task<IRunningEmulator> StartAsync()
+        {
+            var configFile = Path.Combine(Path.GetTempPath(), $"sb-emulator-bench-{Environment.ProcessId}.json");
+            await File.WriteAllTextAsync(configFile, Config);
+            // Start this same program in console mode; under `dotnet x.dll` the host needs the dll path first.
+            var host = Environment.ProcessPath ?? "dotnet";
+            var entry = typeof(Benchmark).Assembly.Location;
+            var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? $"\"{entry}\" " : string.Empty;
+            var process = Process.Start(new ProcessStartInfo(host, $"{arguments}--config \"{configFile}\" --port 0")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            }) ?? throw new InvalidOperationException("Could not start the emulator process.");
+            _ = process.StandardError.ReadToEndAsync(); // keep its log pipe from filling up
+            var firstLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            return new ChildProcessEmulator(process, configFile, firstLine ?? throw new InvalidOperationException("The emulator process printed no connection string."));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+            File.Delete(configFile);
+        }
+    }
     const int ReceiveBatch = 200;
 
-    public static async Task<double> RunAsync(int messageCount, int bodySize, TextWriter output)
+    /// <param name="inProcess">
+    /// True hosts the emulator in this process (as tests do); false runs the console emulator in a child
+    /// process (as <c>func start</c> users do), so client and broker do not share one thread pool and GC.
+    /// </param>
+    public static async Task<double> RunAsync(int messageCount, int bodySize, bool inProcess, TextWriter output)
     {
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("bench")] });
+        await using var emulator = inProcess ? await InProcessEmulator.StartAsync() : await ChildProcessEmulator.StartAsync();
+        output.WriteLine($"emulator {(inProcess ? "in process" : "in a child process")}; client: 1 sender (batches), {Receivers} peek-lock receivers (batch receive, completions in flight together)");
         await using var client = new ServiceBusClient(emulator.ConnectionString);
         await using var sender = client.CreateSender("bench");
         var receivers = Enumerable.Range(0, Receivers)
             .Select(_ => client.CreateReceiver("bench", new ServiceBusReceiverOptions { PrefetchCount = ReceiveBatch }))
             .ToList();
 
-        // Warm up the links so the figure measures messaging, not connection setup.
+        // Warm up links and JIT (client and emulator share the process) so the figure measures sustained messaging.
         var body = new BinaryData(new byte[bodySize]);
-        await sender.SendMessageAsync(new ServiceBusMessage(body));
+        await RoundAsync(sender, receivers, body, Math.Min(messageCount, 3_000), "warmup");
+
+        var stopwatch = Stopwatch.StartNew();
+        var sendSeconds = await RoundAsync(sender, receivers, body, messageCount, "bench");
+        stopwatch.Stop();
         foreach (var receiver in receivers)
         {
-            await receiver.PeekMessageAsync();
+            await receiver.DisposeAsync();
         }
 
-        var warm = await receivers[0].ReceiveMessageAsync(TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException("Warm-up message not received.");
-        await receivers[0].CompleteMessageAsync(warm);
+        var rate = messageCount / stopwatch.Elapsed.TotalSeconds;
+        output.WriteLine($"{messageCount} messages of {bodySize} bytes: all sent after {sendSeconds:F2} s, all received and completed after {stopwatch.Elapsed.TotalSeconds:F2} s");
+        output.WriteLine($"{rate:F0} msg/s end to end (send + receive + complete, peek-lock)");
+        return rate;
+    }
 
+    /// <summary>Sends <paramref name="messageCount"/> messages in batches while the receivers complete them; returns the seconds sending took.</summary>
+    static async Task<double> RoundAsync(ServiceBusSender sender, IReadOnlyList<ServiceBusReceiver> receivers, BinaryData body, int messageCount, string prefix)
+    {
         var completed = 0;
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var stopwatch = Stopwatch.StartNew();
@@ -52,7 +115,7 @@ internal static class Benchmark
         while (sent < messageCount)
         {
             using var batch = await sender.CreateMessageBatchAsync();
-            while (sent < messageCount && batch.TryAddMessage(new ServiceBusMessage(body) { MessageId = $"bench-{sent}" }))
+            while (sent < messageCount && batch.TryAddMessage(new ServiceBusMessage(body) { MessageId = $"{prefix}-{sent}" }))
             {
                 sent++;
             }
@@ -62,20 +125,11 @@ internal static class Benchmark
 
         var sendSeconds = stopwatch.Elapsed.TotalSeconds;
         await Task.WhenAll(receiving);
-        stopwatch.Stop();
-        foreach (var receiver in receivers)
-        {
-            await receiver.DisposeAsync();
-        }
-
         if (completed < messageCount)
         {
             throw new TimeoutException($"Only {completed} of {messageCount} messages were completed.");
         }
 
-        var rate = messageCount / stopwatch.Elapsed.TotalSeconds;
-        output.WriteLine($"{messageCount} messages of {bodySize} bytes: all sent after {sendSeconds:F2} s, all received and completed after {stopwatch.Elapsed.TotalSeconds:F2} s");
-        output.WriteLine($"{rate:F0} msg/s end to end (send + receive + complete, peek-lock)");
-        return rate;
+        return sendSeconds;
     }
 }
