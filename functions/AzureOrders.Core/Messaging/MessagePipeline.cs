@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using AzureOrders.Contracts;
+using AzureOrders.Diagnostics;
 using AzureOrders.Persistence;
 
 namespace AzureOrders.Messaging;
@@ -41,7 +42,36 @@ public sealed class MessagePipeline
     public string Consumer => _consumer;
     public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;
 
+    /// <summary>
+    /// Runs the message under its consumer span (parented by the trace context the message carries, so the handler's
+    /// Cosmos calls and publishes join the order's trace) and records the handling metrics.
+    /// </summary>
     public async Task<Settlement> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        using var span = MessagingTelemetry.StartProcess(message, _consumer);
+        string? eventType = null;
+        var settlement = await ProcessCoreAsync(message, span, type => eventType = type, cancellationToken);
+        MessagingTelemetry.Settled(span, settlement);
+        var outcome = settlement switch
+        {
+            Settlement.Complete { Duplicate: true } => "duplicate",
+            Settlement.Complete => "complete",
+            Settlement.DeadLetter => "dead_letter",
+            _ => "retry",
+        };
+        OrderMetrics.HandlerDuration.Record(_time.GetElapsedTime(started).TotalSeconds,
+            new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, _consumer),
+            new KeyValuePair<string, object?>(Telemetry.Tags.EventType, eventType ?? "unknown"),
+            new KeyValuePair<string, object?>(Telemetry.Tags.Outcome, outcome));
+        if (settlement is Settlement.DeadLetter deadLetter)
+            OrderMetrics.DeadLetters.Add(1,
+                new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, _consumer),
+                new KeyValuePair<string, object?>(Telemetry.Tags.DeadLetterReason, deadLetter.ReasonCode));
+        return settlement;
+    }
+
+    private async Task<Settlement> ProcessCoreAsync(InboundMessage message, System.Diagnostics.Activity? span, Action<string> knownType, CancellationToken cancellationToken)
     {
         // 1. Parse: anything that is not a readable JSON object is malformed.
         if (message.Body.Length == 0) return DeadLetter(DeadLetterReason.MalformedMessage, "empty body", null);
@@ -80,6 +110,7 @@ public sealed class MessagePipeline
                 return DeadLetter(DeadLetterReason.MalformedMessage, $"Subject '{subject}' contradicts eventType '{eventType}'", eventType);
             if (!MessageCatalog.TryGet(eventType, out _))
                 return DeadLetter(DeadLetterReason.UnsupportedEventType, $"unknown message type or version '{eventType}'", eventType);
+            knownType(eventType); // only catalogued types become metric tags (bounded cardinality)
             if (!_handlers.TryGetValue(eventType, out var handler))
                 return DeadLetter(DeadLetterReason.UnsupportedEventType, $"consumer '{_consumer}' does not handle '{eventType}'", eventType);
 
@@ -99,6 +130,7 @@ public sealed class MessagePipeline
                 return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"does not bind to the contract: {e.Message}", eventType, e, handler);
             }
 
+            MessagingTelemetry.Describe(span, envelope, _consumer);
             if (ContractInvariants.Check(payload) is { } violation)
                 return DeadLetter(DeadLetterReason.InvariantViolated, violation, eventType, handler: handler);
 

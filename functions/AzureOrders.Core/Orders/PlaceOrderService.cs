@@ -98,6 +98,8 @@ public sealed class PlaceOrderService(
             try
             {
                 var outbox = await stream.AppendAsync(null, newHead, [placed], cancellationToken);
+                Diagnostics.OrderMetrics.OrdersPlaced.Add(1);
+                Diagnostics.Telemetry.TagOrder(System.Diagnostics.Activity.Current, correlationId, orderId);
                 await TryDispatchAsync(outbox, cancellationToken);
                 return new PlaceOrderResult.Accepted(orderId, correlationId, Created: true, OrderStatus.Placed);
             }

@@ -33,7 +33,11 @@ public static class CosmosClientFactory
             // SDK-level retries on 429 stay bounded; past them the message is redelivered later (backoff, not hot loops).
             MaxRetryAttemptsOnRateLimitedRequests = 5,
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(10),
+            // The SDK's own spans (ActivitySource Azure.Cosmos.Operation) join the order's trace; off by default in 3.x.
+            CosmosClientTelemetryOptions = new CosmosClientTelemetryOptions { DisableDistributedTracing = false },
         };
+        // Round trips and request charge as metrics, for every host's client.
+        options.CustomHandlers.Add(new Diagnostics.CosmosTelemetryHandler());
         if (IsLoopback(endpoint))
         {
             options.ConnectionMode = ConnectionMode.Gateway;

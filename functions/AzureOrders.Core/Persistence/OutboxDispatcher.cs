@@ -18,7 +18,7 @@ public sealed class OutboxDispatcher(IEventPublisher publisher, IOutboxStore sto
             // Producers validate before publishing, even what they stored themselves (a schema may have tightened since).
             var check = SchemaValidator.Instance.CheckPayload(entry.Envelope.EventType, entry.Envelope.Payload);
             if (!check.IsValid) throw new ContractViolationException(entry.Envelope.EventType, check.Describe());
-            await publisher.PublishAsync(OutgoingMessage.From(entry.Envelope, topology), cancellationToken);
+            await publisher.PublishTracedAsync(entry.Envelope, topology, cancellationToken);
         }
         await store.MarkDispatchedAsync(entries, cancellationToken);
         return [.. entries.Select(e => e.Envelope)];

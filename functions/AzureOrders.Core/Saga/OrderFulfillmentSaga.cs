@@ -12,8 +12,18 @@ namespace AzureOrders.Saga;
 /// </summary>
 public sealed class OrderFulfillmentSaga : TaskOrchestrator<SagaInput, SagaResult>
 {
-    public override Task<SagaResult> RunAsync(TaskOrchestrationContext context, SagaInput input) =>
-        new SagaRun(context, input).RunAsync();
+    public override async Task<SagaResult> RunAsync(TaskOrchestrationContext context, SagaInput input)
+    {
+        // The first execution's context time is the saga's start on every replay (deterministic).
+        var started = context.CurrentUtcDateTime;
+        var result = await new SagaRun(context, input).RunAsync();
+        // Recorded once, by the execution that reaches the end; replays of that end are skipped.
+        if (!context.IsReplaying)
+            Diagnostics.OrderMetrics.SagaDuration.Record((context.CurrentUtcDateTime - started).TotalSeconds,
+                new KeyValuePair<string, object?>(Diagnostics.Telemetry.Tags.Outcome, result.Outcome),
+                new KeyValuePair<string, object?>(Diagnostics.Telemetry.Tags.Reason, result.Reason ?? "none"));
+        return result;
+    }
 
     /// <summary>One execution of the saga; holds the custom status so every step can update it.</summary>
     private sealed class SagaRun(TaskOrchestrationContext context, SagaInput input)

@@ -32,7 +32,7 @@ public sealed class SagaCommandSender(IEventPublisher publisher, TimeProvider ti
         where T : class
     {
         var envelope = Envelopes.Create(command, SagaCommandIds.For(orderId, step, attempt), correlationId, causationId, Services.Saga, time.GetUtcNow());
-        await publisher.PublishAsync(OutgoingMessage.From(envelope, _topology), cancellationToken);
+        await publisher.PublishTracedAsync(envelope, _topology, cancellationToken);
         return new CommandSent(envelope.EventId, envelope.EventType);
     }
 }

@@ -9,6 +9,12 @@ public sealed record CancelOrderInput(string OrderId, string Reason, string Desc
 /// <summary>Appends order.cancelled with a machine-readable reason to the order stream. Runs after compensation, never before.</summary>
 public sealed class CancelOrderActivity(OrderLifecycle orders) : TaskActivity<CancelOrderInput, OrderTransition>
 {
-    public override async Task<OrderTransition> RunAsync(TaskActivityContext context, CancelOrderInput input) =>
-        OrderTransition.From(await orders.CancelAsync(input.OrderId, input.Reason, input.Description, input.CausationId, CancellationToken.None));
+    public override async Task<OrderTransition> RunAsync(TaskActivityContext context, CancelOrderInput input)
+    {
+        var result = await orders.CancelAsync(input.OrderId, input.Reason, input.Description, input.CausationId, CancellationToken.None);
+        // Counted where the state changed, once: a retried activity finds it AlreadyApplied.
+        if (result.Outcome == TransitionOutcome.Applied)
+            Diagnostics.OrderMetrics.OrdersCancelled.Add(1, new KeyValuePair<string, object?>(Diagnostics.Telemetry.Tags.Reason, input.Reason));
+        return OrderTransition.From(result);
+    }
 }
