@@ -43,7 +43,14 @@ public sealed class OrderLifecycle(OrderStream stream, OutboxDispatcher dispatch
         {
             var head = await stream.ReadHeadAsync(orderId, cancellationToken);
             if (head is null) return new TransitionResult(TransitionOutcome.NotFound, "");
-            if (head.Status == target) return new TransitionResult(TransitionOutcome.AlreadyApplied, head.Status);
+            if (head.Status == target)
+            {
+                // A retried activity after a failed publish: finish the publish now rather than wait for the relay.
+                var last = await stream.ReadEventAsync(orderId, head.Version, cancellationToken);
+                if (last is { Dispatched: false })
+                    await dispatcher.DispatchAsync([new OutboxEntry(last.Envelope, new OutboxAddress(ContainerNames.Orders, orderId, last.Id))], cancellationToken);
+                return new TransitionResult(TransitionOutcome.AlreadyApplied, head.Status);
+            }
             if (head.Status is OrderStatus.Confirmed or OrderStatus.Cancelled) return new TransitionResult(TransitionOutcome.Refused, head.Status);
 
             // One confirmation or cancellation per order: its id comes from the order, not from the attempt.

@@ -14,7 +14,7 @@ public enum PartitionWriteStatus
     Rejected,
 }
 
-/// <param name="FailedOperation">Index (in the order added) of the operation that failed, when Rejected.</param>
+/// <param name="FailedOperation">Index in the executed batch of the operation that failed, when Rejected (the dedupe key, when present, is operation 0).</param>
 public sealed record PartitionWriteResult(PartitionWriteStatus Status, IReadOnlyList<OutboxEntry> Outbox, int FailedOperation = -1, HttpStatusCode FailedStatus = default);
 
 /// <summary>

@@ -136,4 +136,20 @@ public class OrdersScenarioTests(CosmosServerFixture fixture)
         Assert.Equal(MessageTypes.OrderPlacedV1, Assert.Single(view.Timeline).EventType);
         Assert.NotNull(await h.ReadAsync<DedupeDocument>(ContainerNames.OrderViews, DedupeDocument.IdFor(Services.Orders, placed.EventId), "ord_123"));
     }
+
+    [Fact]
+    public async Task When_a_cancel_activity_is_retried_after_a_failed_publish_the_retry_publishes_the_same_event()
+    {
+        await using var h = await CoreHarness.StartAsync(fixture);
+        await h.Core.PlaceOrder.PlaceAsync(CoreHarness.Json(SeedBody), null, CancellationToken.None);
+        h.Publisher.FailWhen = m => m.Subject == MessageTypes.OrderCancelledV1 ? new TimeoutException() : null;
+        await Assert.ThrowsAsync<TimeoutException>(() => h.Core.Orders.CancelAsync("ord_123", "out-of-stock", "Sold out.", null, CancellationToken.None));
+        var attempted = h.Publisher.Attempts.Last().MessageId;
+        h.Publisher.FailWhen = null;
+
+        var retried = await h.Core.Orders.CancelAsync("ord_123", "out-of-stock", "Sold out.", null, CancellationToken.None);
+
+        Assert.Equal(TransitionOutcome.AlreadyApplied, retried.Outcome);
+        Assert.Equal(attempted, h.Publisher.Sent.Single(m => m.Subject == MessageTypes.OrderCancelledV1).MessageId);
+    }
 }
