@@ -68,8 +68,6 @@ internal sealed class EntityRegistry
     public IReadOnlyList<EntityMessageCounts> GetCounts() =>
         stores.Values.Where(s => !s.Options.IsDeadLetterQueue).Select(s => s.GetCounts()).OrderBy(c => c.Path, StringComparer.Ordinal).ToList();
 
-    public MessageStore? FindStore(string path) => stores.GetValueOrDefault(NormalizePath(path));
-
     public void Tick()
     {
         foreach (var entry in entries.Values)

@@ -35,12 +35,16 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     public const string DeadLetterReasonProperty = "DeadLetterReason";
     public const string DeadLetterDescriptionProperty = "DeadLetterErrorDescription";
 
+    // Scheduled activation and TTL expiry need a scan of every message; a few times a second is enough.
+    static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
+
     readonly object sync = new();
     readonly SortedDictionary<long, BrokeredMessage> messages = [];
     readonly SortedSet<long> available = [];
     readonly Dictionary<Guid, BrokeredMessage> locks = [];
     readonly List<ConsumerState> consumers = [];
     int nextConsumer;
+    DateTime nextScan;
 
     public string Path { get; } = path;
 
@@ -506,9 +510,6 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
             Pump();
         }
     }
-
-    static readonly TimeSpan ScanInterval = TimeSpan.FromMilliseconds(250);
-    DateTime nextScan;
 
     bool Scan(DateTime now)
     {
