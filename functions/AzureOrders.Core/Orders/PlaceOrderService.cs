@@ -53,8 +53,9 @@ public sealed class PlaceOrderService(
             return Reject(ProblemDetails.Malformed(e.Message));
         }
 
-        var orderId = ResolveOrderId(request, idempotencyKey);
-        request["orderId"] = orderId;
+        // A client orderId of the wrong type stays as it is, so the schema reports it instead of us replacing it.
+        if (request["orderId"] is null) request["orderId"] = ResolveOrderId(request, idempotencyKey);
+        var orderId = request["orderId"] is JsonValue idValue && idValue.TryGetValue<string>(out var id) ? id : "";
 
         using var document = JsonDocument.Parse(request.ToJsonString());
         var check = SchemaValidator.Instance.CheckPayload(MessageTypes.OrderPlacedV1, document.RootElement);
@@ -123,7 +124,6 @@ public sealed class PlaceOrderService(
 
     private string ResolveOrderId(JsonObject request, string? idempotencyKey)
     {
-        if (request["orderId"] is JsonValue v && v.TryGetValue<string>(out var clientOrderId)) return clientOrderId;
         if (!string.IsNullOrWhiteSpace(idempotencyKey))
         {
             var customer = request["customerId"] is JsonValue c && c.TryGetValue<string>(out var id) ? id : "";

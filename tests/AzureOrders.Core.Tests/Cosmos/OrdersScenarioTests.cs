@@ -47,6 +47,7 @@ public class OrdersScenarioTests(CosmosServerFixture fixture)
 
     [Theory]
     [InlineData("{not json", 400, "malformed-request", null)]
+    [InlineData("""{"orderId":123,"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""", 400, "validation", "/orderId")]
     [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":-1,"priceInCents":1999}],"totalInCents":-1999}""", 400, "validation", "/items/0/quantity")]
     [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":3998}""", 400, "validation", "/items/0/quantity")]
     [InlineData("""{"customerId":"c_1","items":[],"totalInCents":0}""", 400, "validation", "/items")]
