@@ -96,6 +96,7 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
         Assert.Equal(OrderStatus.Cancelled, (await harness.OrderAsync(orderId))!.Status);
         await Invariants.AssertAsync(harness, [orderId]);
         Assert.Equal(500, (await harness.StockAsync("GADGET-002"))!.Available);
+        output.WriteLine($"history events (compensated saga, payment declined): {harness.Backend.HistoryOf(orderId).Count}");
     }
 
     [Fact]

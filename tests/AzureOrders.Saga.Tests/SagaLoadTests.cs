@@ -48,6 +48,7 @@ public sealed class SagaLoadTests(CosmosServerFixture fixture, ITestOutputHelper
         var results = new Dictionary<string, SagaResult>();
         foreach (var p in plan) results[p.OrderId] = await harness.CompletionAsync(p.OrderId, TimeSpan.FromSeconds(120));
         clock.Stop();
+        output.WriteLine($"processors seen by the Durable host: {Environment.ProcessorCount}");
         output.WriteLine($"{Orders} sagas reached a final state in {clock.Elapsed.TotalSeconds:F1} s (wall time, place to last completion; all placed after {placedAt.TotalSeconds:F1} s)");
 
         output.WriteLine(string.Join(", ", results.Values.GroupBy(r => r.Reason ?? r.Outcome).Select(g => $"{g.Key}: {g.Count()}")));

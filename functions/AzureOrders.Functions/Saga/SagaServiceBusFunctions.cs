@@ -1,6 +1,6 @@
 using Azure.Messaging.ServiceBus;
-using AzureOrders.Messaging;
 using AzureOrders.Saga;
+using AzureOrders.ServiceBus;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -38,9 +38,8 @@ public sealed class SagaServiceBusFunctions(SagaConsumer consumer)
 
     private async Task ProcessAsync(ServiceBusReceivedMessage message, ServiceBusMessageActions actions, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var inbound = new InboundMessage(message.Body.ToMemory(), message.MessageId, message.Subject, message.DeliveryCount,
-            message.ApplicationProperties.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal));
-        var settlement = await consumer.ProcessAsync(inbound, client, cancellationToken);
-        await SagaSettlement.SettleAsync(settlement, message, actions, cancellationToken);
+        // Complete, dead-letter with reason and description, or throw on a transient failure (redelivered after the lock).
+        var settlement = await consumer.ProcessAsync(ServiceBusMessageMapping.ToInboundMessage(message), client, cancellationToken);
+        await SettlementExecutor.ApplyAsync(settlement, new ServiceBusSettlementActions(actions, message), cancellationToken);
     }
 }
