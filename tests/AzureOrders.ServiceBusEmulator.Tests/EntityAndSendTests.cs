@@ -182,6 +182,11 @@ public class EntityAndSendTests
         Assert.Equal(256 * 1024, batch.MaxSizeInBytes);
         var error = await Assert.ThrowsAsync<ServiceBusException>(() => sender.SendMessageAsync(new ServiceBusMessage(new byte[300 * 1024])));
         Assert.Equal(ServiceBusFailureReason.MessageSizeExceeded, error.Reason);
-        await sender.SendMessageAsync(new ServiceBusMessage(new byte[200 * 1024])); // under the limit still works
+        var large = Enumerable.Range(0, 200 * 1024).Select(i => (byte)i).ToArray();
+        await sender.SendMessageAsync(new ServiceBusMessage(large)); // under the limit still works, across several frames
+
+        await using var receiver = scope.Client.CreateReceiver("commands");
+        var received = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(large, received?.Body.ToArray());
     }
 }
