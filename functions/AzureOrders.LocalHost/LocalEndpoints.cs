@@ -1,0 +1,73 @@
+using AzureOrders.EmbeddedEndpoints;
+using Microsoft.Extensions.Logging;
+using ServiceBusEmulatorHost = AzureOrders.ServiceBusEmulator.ServiceBusEmulator;
+
+namespace AzureOrders.LocalHost;
+
+/// <summary>
+/// The embedded endpoints of a local run: the Service Bus emulator in this process, the Cosmos server and Azurite
+/// as Node.js children (installed with npm ci on first use). Disposing stops all of them.
+/// </summary>
+public sealed class LocalEndpoints : IAsyncDisposable
+{
+    private LocalEndpoints(ServiceBusEmulatorHost serviceBus, EmbeddedCosmosServer cosmos, EmbeddedAzurite azurite)
+    {
+        ServiceBus = serviceBus;
+        Cosmos = cosmos;
+        Azurite = azurite;
+    }
+
+    public ServiceBusEmulatorHost ServiceBus { get; }
+
+    public EmbeddedCosmosServer Cosmos { get; }
+
+    public EmbeddedAzurite Azurite { get; }
+
+    public static async Task<LocalEndpoints> StartAsync(int serviceBusPort, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var serviceBus = await EmbeddedServiceBus.StartAsync(serviceBusPort, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
+        EmbeddedCosmosServer? cosmos = null;
+        try
+        {
+            // Started side by side: each is a Node.js process that takes a second or two to listen.
+            var cosmosStart = EmbeddedCosmosServer.StartAsync(cancellationToken: cancellationToken);
+            var azuriteStart = EmbeddedAzurite.StartAsync(cancellationToken: cancellationToken);
+            try
+            {
+                cosmos = await cosmosStart;
+            }
+            finally
+            {
+                // Whatever happened to Cosmos, never leave an Azurite child behind.
+                if (cosmos is null) await DisposeQuietly(azuriteStart);
+            }
+            var azurite = await azuriteStart;
+            return new LocalEndpoints(serviceBus, cosmos, azurite);
+        }
+        catch
+        {
+            if (cosmos is not null) await cosmos.DisposeAsync();
+            await serviceBus.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Azurite.DisposeAsync();
+        await Cosmos.DisposeAsync();
+        await ServiceBus.DisposeAsync();
+    }
+
+    private static async Task DisposeQuietly(Task<EmbeddedAzurite> start)
+    {
+        try
+        {
+            await (await start).DisposeAsync();
+        }
+        catch (EmbeddedEndpointException)
+        {
+            // It failed to start; nothing to stop.
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using Azure.Messaging.ServiceBus;
+using AzureOrders.Api;
+using AzureOrders.Hosting;
+using AzureOrders.Messaging;
+using AzureOrders.Payments;
+using AzureOrders.Persistence;
+using AzureOrders.Saga;
+using AzureOrders.ServiceBus;
+using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask.Testing;
+
+namespace AzureOrders.LocalHost;
+
+public sealed record LocalSystemOptions
+{
+    /// <summary>HTTP port on 127.0.0.1 (7071, as `func start`); 0 picks a free one (tests).</summary>
+    public int Port { get; init; } = 7071;
+
+    /// <summary>AMQP port of the embedded Service Bus emulator; 0 (the default, for tests) picks a free one. The runner uses 5672.</summary>
+    public int ServiceBusPort { get; init; }
+
+    /// <summary>Latency of the simulated payment gateway ("slow" customers get ten times this).</summary>
+    public TimeSpan GatewayLatency { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public ConsumerOptions Consumers { get; init; } = new();
+
+    public SagaOptions? Saga { get; init; }
+
+    /// <summary>Fault injection for reliability runs (Cosmos 429/503 on the wire, ServerBusy, crash points, redelivery); null in normal runs.</summary>
+    public Faults.FaultInjector? Faults { get; init; }
+
+    /// <summary>Extra configuration (e.g. Logging levels); command-line style key=value pairs.</summary>
+    public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+}
+
+/// <summary>
+/// The local runner's composition root: embedded endpoints, Core over them, every consumer of the topology,
+/// the saga on the in-process Durable Task backend, and the HTTP API that the Function App serves.
+/// </summary>
+public sealed class LocalSystem : IAsyncDisposable
+{
+    private readonly LocalEndpoints _endpoints;
+    private readonly WebApplication _app;
+
+    private LocalSystem(LocalEndpoints endpoints, WebApplication app, Uri baseAddress)
+    {
+        _endpoints = endpoints;
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>http://127.0.0.1:PORT/api/</summary>
+    public Uri BaseAddress { get; }
+
+    public LocalEndpoints Endpoints => _endpoints;
+
+    public IServiceProvider Services => _app.Services;
+
+    public CoreServices Core => Services.GetRequiredService<CoreServices>();
+
+    public static async Task<LocalSystem> StartAsync(LocalSystemOptions? options = null, string[]? args = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LocalSystemOptions();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.Configuration.AddInMemoryCollection(options.Configuration);
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
+
+        using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
+        var topology = Topology.Default;
+        var endpoints = await LocalEndpoints.StartAsync(options.ServiceBusPort, startupLogging, cancellationToken);
+        try
+        {
+            Compose(builder.Services, builder.Configuration, endpoints, topology, options);
+            var app = builder.Build();
+            MapApi(app);
+
+            await app.Services.GetRequiredService<CoreServices>().InitializeLocalAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+            // With port 0 Kestrel picks the port; the server's address feature knows which.
+            var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+            return new LocalSystem(endpoints, app, new Uri(address, "/api/"));
+        }
+        catch
+        {
+            await endpoints.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            await _endpoints.DisposeAsync();
+        }
+    }
+
+    private static void Compose(IServiceCollection services, IConfiguration configuration, LocalEndpoints endpoints, Topology topology, LocalSystemOptions options)
+    {
+        var time = TimeProvider.System;
+        services.AddSingleton(time);
+        services.AddSingleton(topology);
+        services.AddSingleton(options.Consumers);
+        services.AddSingleton<ConsumerStatistics>();
+        services.AddSingleton<CosmosRoundTrips>();
+
+        services.AddSingleton(options.Faults ?? new Faults.FaultInjector());
+        services.AddSingleton(sp => CosmosClientFactory.Create(endpoints.Cosmos.ConnectionString, cosmos =>
+        {
+            cosmos.CustomHandlers.Add(sp.GetRequiredService<CosmosRoundTrips>());
+            if (options.Faults is { } faults) cosmos.HttpClientFactory = () => new HttpClient(new Faults.CosmosFaultHandler(faults) { InnerHandler = LoopbackCosmosHandler() });
+        }));
+        services.AddSingleton(_ => new ServiceBusClient(endpoints.ServiceBus.ConnectionString));
+        services.AddSingleton<ServiceBusEventPublisher>();
+        services.AddSingleton<IEventPublisher>(sp => options.Faults is { } faults
+            ? new Faults.FaultingEventPublisher(sp.GetRequiredService<ServiceBusEventPublisher>(), faults, time)
+            : sp.GetRequiredService<ServiceBusEventPublisher>());
+        services.AddSingleton(sp => new CoreServices(
+            sp.GetRequiredService<CosmosClient>(),
+            sp.GetRequiredService<IEventPublisher>(),
+            time,
+            new CoreOptions { Gateway = new GatewaySimulatorOptions { Latency = options.GatewayLatency } },
+            topology: topology));
+        services.AddSingleton<OrdersApi>();
+
+        if (options.Saga is { } saga) services.AddOrderSaga(saga);
+        else services.AddOrderSaga(configuration);
+        services.AddInMemoryDurableTask(registry => registry.AddOrderSaga());
+
+        services.AddSingleton<ServiceBusConsumers>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServiceBusConsumers>());
+        services.AddHostedService<OutboxRelayService>();
+    }
+
+    /// <summary>Fault runs only: the embedded Cosmos server is on loopback with a self-signed certificate.</summary>
+    private static SocketsHttpHandler LoopbackCosmosHandler() => new()
+    {
+        SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    };
+
+    /// <summary>The same routes and answers as the Function App's HTTP functions (both delegate to <see cref="OrdersApi"/>).</summary>
+    private static void MapApi(WebApplication app)
+    {
+        app.MapGet("/api/health", () => Results.Json(new HealthStatus("healthy"), LocalJsonContext.Default.HealthStatus));
+        app.MapPost("/api/orders", async (HttpRequest request, OrdersApi api, CancellationToken cancellationToken) =>
+        {
+            var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
+            return Answer(await api.PlaceAsync(body, request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault(), cancellationToken));
+        });
+        app.MapGet("/api/orders/{orderId}", async (string orderId, OrdersApi api, CancellationToken cancellationToken) =>
+            Answer(await api.GetAsync(orderId, cancellationToken)));
+    }
+
+    private static IResult Answer(ApiResponse response) => new ApiResult(response);
+
+    private sealed class ApiResult(ApiResponse response) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = response.StatusCode;
+            context.Response.ContentType = response.ContentType;
+            if (response.Location is { } location) context.Response.Headers.Location = location;
+            context.Response.ContentLength = response.Body.Length;
+            await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
+        }
+    }
+}
+
+public sealed record HealthStatus(string Status);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthStatus))]
+internal sealed partial class LocalJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
