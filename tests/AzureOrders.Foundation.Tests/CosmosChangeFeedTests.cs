@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using AzureOrders.Testing;
 using Microsoft.Azure.Cosmos;
@@ -95,8 +96,8 @@ public sealed class CosmosChangeFeedTests(CosmosServerFixture cosmos) : CosmosTe
         try
         {
             await Container.CreateItemAsync(new TestItem("ord_123", "p1"), new PartitionKey("p1"));
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
-            while (!Contains(seen, "ord_123") && DateTimeOffset.UtcNow < deadline) await Task.Delay(50);
+            var waited = Stopwatch.StartNew();
+            while (!Contains(seen, "ord_123") && waited.Elapsed < TimeSpan.FromSeconds(15)) await Task.Delay(50);
         }
         finally
         {

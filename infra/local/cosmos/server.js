@@ -79,9 +79,10 @@ async function compat(account, req) {
 
   const collection = account.database(decodeURIComponent(match[1])).collection(decodeURIComponent(match[2]));
   if (!collection.read()) return notFound();
-  ttl.sweep(collection);
-
   const { method, headers } = req;
+  const isRead = method === 'GET' || isTrue(headers['x-ms-documentdb-isquery']) || headers['content-type'] === 'application/query+json';
+  ttl.sweep(collection, { force: !isRead });
+
   if (docMatch && method === 'GET') return readDocument(collection, req, decodeURIComponent(docMatch[3]));
   if (!docsMatch) return null;
 

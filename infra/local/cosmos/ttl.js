@@ -16,11 +16,17 @@ function isExpired(collectionProps, doc, nowMs = Date.now()) {
   return ttl !== null && nowMs >= (doc._ts + ttl) * 1000;
 }
 
-/** Deletes every expired item of the collection; cheap when TTL is off. */
-function sweep(collection, nowMs = Date.now()) {
+/**
+ * Deletes every expired item of the collection; cheap when TTL is off. Reads and queries already skip
+ * expired items, so for them a sweep a second is enough (the scan is O(items)); writes always sweep, so
+ * that an expired id can be created again and an expired item cannot be replaced or patched.
+ */
+function sweep(collection, { force = true } = {}, nowMs = Date.now()) {
   const props = collection.read();
   if (!props || props.defaultTtl === undefined || props.defaultTtl === null) return;
   const documents = collection.documents;
+  if (!force && nowMs - (documents._lastSweep || 0) < 1000) return;
+  documents._lastSweep = nowMs;
   for (const item of [...documents._data.values()]) {
     const doc = item.read();
     if (doc && isExpired(props, doc, nowMs)) documents.delete(doc.id, documents._getPartition(doc));
