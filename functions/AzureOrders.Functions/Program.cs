@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using AzureOrders.Api;
 using AzureOrders.Functions.Consumers;
 using AzureOrders.Functions.Settings;
+using AzureOrders.Functions.Telemetry;
 using AzureOrders.Hosting;
 using AzureOrders.Messaging;
 using AzureOrders.Persistence;
@@ -22,10 +23,14 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(TimeProvider.System);
 
 // In Azure there are no keys: the user-assigned identity (AZURE_CLIENT_ID) signs in to Service Bus and Cosmos DB.
-builder.Services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
 {
     ManagedIdentityClientId = settings.ManagedIdentityClientId,
-}));
+});
+builder.Services.AddSingleton<TokenCredential>(credential);
+
+// One order, one trace: our spans and metrics, worker defaults, Application Insights (Entra sign-in) and/or OTLP.
+builder.AddAzureOrdersTelemetry(credential);
 
 builder.Services.AddSingleton(sp => settings.ServiceBusConnectionString is { } connection
     ? new ServiceBusClient(connection)
