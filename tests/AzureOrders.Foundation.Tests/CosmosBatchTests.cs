@@ -85,6 +85,40 @@ public sealed class CosmosBatchTests(CosmosServerFixture cosmos) : CosmosTestBas
     }
 
     [Fact]
+    public async Task A_conditional_patch_inside_a_batch_fails_it_with_412_when_the_predicate_is_false()
+    {
+        await Container.CreateItemAsync(new TestItem("stock", "p1", 3), P1);
+        var onlyIfEnough = new TransactionalBatchPatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.n >= 5" };
+
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .CreateItem(new TestItem("reservation", "p1", 5))
+            .PatchItem("stock", [PatchOperation.Increment("/n", -5)], onlyIfEnough)
+            .ExecuteAsync();
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Equal([HttpStatusCode.FailedDependency, HttpStatusCode.PreconditionFailed], response.Select(r => r.StatusCode));
+        Assert.Equal(3, (await Container.ReadItemAsync<TestItem>("stock", P1)).Resource.n);
+        using var reservation = await Container.ReadItemStreamAsync("reservation", P1);
+        Assert.Equal(HttpStatusCode.NotFound, reservation.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_without_content_response_still_reports_etags()
+    {
+        using var response = await Container.CreateTransactionalBatch(P1)
+            .CreateItem(new TestItem("a", "p1"))
+            .ExecuteAsync(new TransactionalBatchRequestOptions());
+        using var quiet = await Container.CreateTransactionalBatch(P1)
+            .UpsertItem(new TestItem("a", "p1", 1), new TransactionalBatchItemRequestOptions { EnableContentResponseOnWrite = false })
+            .ExecuteAsync();
+
+        Assert.True(quiet.IsSuccessStatusCode);
+        Assert.Null(quiet[0].ResourceStream);
+        Assert.False(string.IsNullOrEmpty(quiet[0].ETag));
+        Assert.Equal(quiet[0].ETag, (await Container.ReadItemAsync<TestItem>("a", P1)).ETag);
+    }
+
+    [Fact]
     public async Task Bulk_execution_sends_binary_batches_that_apply_each_operation()
     {
         using var bulkClient = CosmosClients.Create(Cosmos.ConnectionString, options => options.AllowBulkExecution = true);
