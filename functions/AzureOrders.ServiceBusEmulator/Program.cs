@@ -12,7 +12,7 @@ if (arguments.Contains("--help") || arguments.Contains("-h"))
 {
     Console.WriteLine("""
         AzureOrders Service Bus emulator (AMQP 1.0, loopback only)
-          --config FILE   entities in the official emulator's Config.json format (required)
+          --config FILE   entities: the official emulator's Config.json or the project's topology.json (required)
           --port N        TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
           --verbose       Debug logs (every attach, transfer and disposition)
           bench [--messages N] [--size BYTES] [--in-process]
@@ -45,7 +45,7 @@ if (verbose)
     Microsoft.Azure.Amqp.AmqpTrace.FrameLogger = frame => frames.LogDebug("{Frame}", frame);
 }
 
-var config = OfficialConfigLoader.LoadFile(configPath);
+var config = ConfigFile.Load(configPath);
 await using var emulator = await ServiceBusEmulator.StartAsync(config, IntOption("--port", 5672), loggerFactory);
 Console.WriteLine(emulator.ConnectionString);
 

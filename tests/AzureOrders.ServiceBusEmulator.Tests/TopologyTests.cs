@@ -34,6 +34,21 @@ public class TopologyTests
     }
 
     [Fact]
+    public void ConfigFile_tells_the_topology_from_an_official_Config_json()
+    {
+        var fromTopology = ConfigFile.Load(TopologyPath());
+        var officialPath = Path.Combine(Path.GetDirectoryName(TopologyPath())!, "local", "servicebus-emulator", "Config.json");
+
+        Assert.Equal(TopologyLoader.LoadFile(TopologyPath()).Topics.Select(t => t.Name), fromTopology.Topics.Select(t => t.Name));
+        if (File.Exists(officialPath))
+        {
+            Assert.Equal(
+                fromTopology.Topics.SelectMany(t => t.Subscriptions.Select(s => $"{t.Name}/{s.Name}")).Order(),
+                ConfigFile.Load(officialPath).Topics.SelectMany(t => t.Subscriptions.Select(s => $"{t.Name}/{s.Name}")).Order());
+        }
+    }
+
+    [Fact]
     public async Task Routing_on_the_project_topology_delivers_events_to_their_consumers_and_redeliveries_to_one()
     {
         var config = TopologyLoader.LoadFile(TopologyPath());
