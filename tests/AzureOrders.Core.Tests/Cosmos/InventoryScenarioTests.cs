@@ -91,7 +91,18 @@ public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelp
         await h.Core.Stock.SeedAsync([new Product("LIMITED-010", "Limited", 100, 10)], CancellationToken.None);
         var commands = Enumerable.Range(0, 50).Select(i => h.Message(new InventoryReserveV1($"race_{i:D2}", [new("LIMITED-010", 1)]))).ToList();
 
+        // Watch the stock while the race runs: it must never be seen below zero.
+        using var raceOver = new CancellationTokenSource();
+        var observed = new List<int>();
+        var watcher = Task.Run(async () =>
+        {
+            while (!raceOver.IsCancellationRequested) observed.Add((await h.Core.Stock.ReadAsync("LIMITED-010", CancellationToken.None))!.Available);
+        });
         var settlements = await Task.WhenAll(commands.Select(c => Task.Run(() => h.DeliverAsync(Services.Inventory, c))));
+        await raceOver.CancelAsync();
+        await watcher;
+        output.WriteLine($"stock observed {observed.Count} times during the race, minimum {observed.DefaultIfEmpty(0).Min()}");
+        Assert.All(observed, available => Assert.InRange(available, 0, 10));
 
         Assert.All(settlements, s => Assert.IsType<Settlement.Complete>(s));
         var reserved = h.Publisher.SentOf(MessageTypes.InventoryReservedV1);
