@@ -28,8 +28,10 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
         Assert.Empty(harness.Bus.SentOf(MessageTypes.InventoryReleaseV1));
         Assert.Equal(998, (await harness.StockAsync("WIDGET-001"))!.Available);
 
-        var status = await harness.StatusAsync(orderId);
-        Assert.Equal(new SagaStatus(SagaSteps.Confirmed, MessageTypes.PaymentCompletedV1, null), status);
+        var progress = await SagaProgress.ReadAsync(harness.Client, orderId);
+        Assert.Equal("Completed", progress!.RuntimeStatus);
+        Assert.Equal(new SagaStatus(SagaSteps.Confirmed, MessageTypes.PaymentCompletedV1, null), progress.Status);
+        Assert.Equal(result, progress.Result);
         var history = harness.Backend.HistoryOf(orderId);
         output.WriteLine($"history events (confirmed saga): {history.Count}");
         // Small history: a handful of activities, two waits, no polling loops.

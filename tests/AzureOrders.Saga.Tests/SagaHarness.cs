@@ -109,8 +109,7 @@ public sealed class SagaHarness : IAsyncDisposable
     }
 
     /// <summary>The saga's custom status, null before it exists or set one.</summary>
-    public async Task<SagaStatus?> StatusAsync(string orderId) =>
-        (await Client.GetInstanceAsync(orderId, getInputsAndOutputs: true))?.ReadCustomStatusAs<SagaStatus>();
+    public async Task<SagaStatus?> StatusAsync(string orderId) => (await SagaProgress.ReadAsync(Client, orderId))?.Status;
 
     public async Task<SagaResult> CompletionAsync(string orderId, TimeSpan? timeout = null)
     {

@@ -16,7 +16,7 @@ public sealed class SagaLoadTests(CosmosServerFixture fixture, ITestOutputHelper
     public async Task When_200_sagas_run_at_once_with_mixed_outcomes_every_order_ends_final_and_every_invariant_holds()
     {
         // Timeouts with room for a slow shared machine: only the held captures may time out.
-        var options = SagaHarness.FastOptions(payment: TimeSpan.FromSeconds(20));
+        var options = SagaHarness.FastOptions(payment: TimeSpan.FromSeconds(30));
         await using var harness = await SagaHarness.StartAsync(fixture, options with { Timeouts = options.Timeouts with { Reservation = TimeSpan.FromSeconds(90) } });
         var plan = Enumerable.Range(0, Orders).Select(i => (OrderId: $"ord_load_{i:D3}", Expect: (i % 10) switch
         {

@@ -1,3 +1,4 @@
+using AzureOrders.Contracts;
 using AzureOrders.Testing;
 using DurableTask.Core;
 using DurableTask.Core.Command;
@@ -15,11 +16,14 @@ namespace AzureOrders.Saga.Tests;
 public sealed class SagaReplayTests(CosmosServerFixture fixture)
 {
     [Theory]
-    [InlineData("ord_replay_ok", "cust_456")]
-    [InlineData("ord_replay_declined", "cust_decline_9")]
-    public async Task When_a_finished_saga_history_is_replayed_it_produces_no_new_actions(string orderId, string customerId)
+    [InlineData("ord_replay_ok", "cust_456", false)]
+    [InlineData("ord_replay_declined", "cust_decline_9", false)]
+    [InlineData("ord_replay_timeout", "cust_456", true)]
+    public async Task When_a_finished_saga_history_is_replayed_it_produces_no_new_actions(string orderId, string customerId, bool paymentTimesOut)
     {
-        await using var harness = await SagaHarness.StartAsync(fixture);
+        // The timeout case replays timers that won and timers that were cancelled.
+        await using var harness = await SagaHarness.StartAsync(fixture, SagaHarness.FastOptions(payment: paymentTimesOut ? TimeSpan.FromSeconds(1) : null));
+        if (paymentTimesOut) harness.Bus.Route = (_, m) => m.Subject == MessageTypes.PaymentCaptureV1 ? Delivery.Hold : Delivery.Deliver;
         await harness.PlaceAsync(orderId, customerId, ("WIDGET-001", 2));
         var original = await harness.CompletionAsync(orderId);
         var commandsBefore = harness.Bus.Attempts.Count;
@@ -38,6 +42,7 @@ public sealed class SagaReplayTests(CosmosServerFixture fixture)
         // Replaying ran no activity: nothing was sent.
         Assert.Equal(commandsBefore, harness.Bus.Attempts.Count);
         Assert.Contains(history, e => e is TaskScheduledEvent { Name: "ReserveInventoryActivity" });
+        Assert.Equal(paymentTimesOut, history.OfType<TaskScheduledEvent>().Any(e => e.Name == "VoidPaymentActivity"));
         Assert.DoesNotContain(history, e => e is ExecutionCompletedEvent { OrchestrationStatus: OrchestrationStatus.Failed });
     }
 }
