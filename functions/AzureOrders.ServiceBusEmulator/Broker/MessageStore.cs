@@ -227,7 +227,7 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     /// <summary>Hands available messages to receivers with credit, round robin.</summary>
     public void Pump()
     {
-        List<(IMessageConsumer Consumer, AmqpMessage Message, Guid Token)>? outbox = null;
+        List<(IMessageConsumer Consumer, AmqpMessage Message, Guid Token, BrokeredMessage Source)>? outbox = null;
         var now = Now;
         lock (sync)
         {
@@ -261,7 +261,7 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
                     token = Lock(message, now);
                 }
 
-                (outbox ??= []).Add((consumer.Consumer, message.ToAmqp(forPeek: false), token));
+                (outbox ??= []).Add((consumer.Consumer, message.ToAmqp(forPeek: false), token, message));
             }
         }
 
@@ -270,14 +270,32 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
             return;
         }
 
-        foreach (var (consumer, message, token) in outbox)
+        foreach (var (consumer, message, token, source) in outbox)
         {
             if (logger.IsEnabled(LogLevel.Debug))
             {
-                logger.LogDebug("Transfer {Path} seq={SequenceNumber} lock={LockToken}", Path, message.MessageAnnotations.Map[AnnotationNames.SequenceNumber], token);
+                logger.LogDebug("Transfer {Path} seq={SequenceNumber} lock={LockToken}", Path, source.SequenceNumber, token);
             }
 
-            consumer.Deliver(message, token);
+            try
+            {
+                consumer.Deliver(message, token);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The receiver's link closed under us. The message must not be lost, nor must the failure
+                // surface on whichever link triggered this pump (a sender's, say).
+                logger.LogDebug("Transfer {Path} seq={SequenceNumber} failed ({Error}); returning it", Path, source.SequenceNumber, e.Message);
+                if (consumer.ReceiveAndDelete)
+                {
+                    source.DeliveryCount = Math.Max(0, source.DeliveryCount - 1);
+                    EnqueueFromLockedStore(source);
+                }
+                else
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static state => state.Store.Release(state.Token), (Store: this, Token: token), preferLocal: false);
+                }
+            }
         }
     }
 
