@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using AzureOrders.Benchmarks;
+using AzureOrders.Contracts;
+using AzureOrders.LocalHost;
+using AzureOrders.LocalHost.Demo;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+// dotnet run -c Release --project functions/AzureOrders.Benchmarks -- all [--orders 500] [--messages 20000] [--sample 100]
+var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
+if (command is not ("all" or "system" or "transport" or "serialization") || args.Contains("--help"))
+{
+    Console.Error.WriteLine("usage: AzureOrders.Benchmarks [all|system|transport|serialization] [--orders 500] [--concurrency 8] [--messages 20000] [--sample 100]");
+    return 2;
+}
+var demoOrders = IntOption("--orders", 500);
+var messages = IntOption("--messages", 20_000);
+var sample = IntOption("--sample", 100);
+// The demo's own default is 32 concurrent POSTs; on a loaded 2-core machine that queues requests past its 30 s client timeout.
+var concurrency = IntOption("--concurrency", 8);
+var results = new List<(string Figure, string Value, string Target)>();
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(40));
+var ct = cancel.Token;
+
+var cores = File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal));
+Console.WriteLine($"Machine: {cores} cores (the runtime is told {Environment.ProcessorCount}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GB, " +
+    $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start, .NET {Environment.Version}");
+if (Environment.ProcessorCount < 16)
+    Console.WriteLine("note: set DOTNET_PROCESSOR_COUNT=64 (dotnet run does, from launchSettings.json): the in-process Durable host throttles sagas to the processor count.");
+
+// A representative envelope's size sets the transport ceiling's body size.
+var envelopeBytes = SampleEnvelopeBytes();
+var messagesPerOrder = 0.0;
+var ordersPerSecond = 0.0;
+
+if (command is "all" or "system")
+{
+    try
+    {
+        var options = new LocalSystemOptions
+        {
+            Port = 0,
+            Configuration = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                // Shutdown cancels in-flight Durable work items and it logs each as a failure: noise for a benchmark.
+                ["Logging:LogLevel:Microsoft.DurableTask"] = "Critical",
+            },
+        };
+        await using var system = await LocalSystem.StartAsync(options, cancellationToken: ct);
+        var pid = Environment.ProcessId;
+
+        // Memory and end-to-end throughput: the 500-order demo twice in the same process.
+        var demo1 = await new DemoRunner(system, TextWriter.Null, TimeProvider.System).RunAsync(new DemoOptions { Orders = demoOrders, Concurrency = concurrency }, ct);
+        var peak1 = EmulatorMemory.PeakOf(pid);
+        var demo2 = await new DemoRunner(system, TextWriter.Null, TimeProvider.System).RunAsync(new DemoOptions { Orders = demoOrders, Seed = 43, Concurrency = concurrency }, ct);
+        var peak2 = EmulatorMemory.PeakOf(pid);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var workingSetAfter = Process.GetCurrentProcess().WorkingSet64;
+        foreach (var (name, report) in new[] { ("demo run 1", demo1), ("demo run 2", demo2) })
+        {
+            Console.WriteLine($"{name}: {string.Join(", ", report.ByFinalState.Select(p => $"{p.Key} {p.Value}"))}; {report.OrdersPerSecond:F1} orders/s; {report.MessagesPerOrder:F1} deliveries/order; " +
+                $"p50 {report.P50.TotalMilliseconds:F0} ms p95 {report.P95.TotalMilliseconds:F0} ms; invariants {(report.Passed ? "hold" : "FAILED: " + string.Join("; ", report.Invariants.Where(i => !i.Holds).Select(i => i.Detail)))}");
+        }
+        messagesPerOrder = demo1.MessagesPerOrder;
+        ordersPerSecond = demo1.OrdersPerSecond;
+        results.Add(("Orders/s through the whole local system (demo mix, run 1 / run 2)", $"{demo1.OrdersPerSecond:F1} / {demo2.OrdersPerSecond:F1}", ""));
+        results.Add(("Deliveries per order (demo mix)", $"{demo1.MessagesPerOrder:F2}", ""));
+        results.Add(("Runner peak working set after demo run 1", Mb(peak1), "< 512 MB"));
+        results.Add(("Runner peak working set after demo run 2 (same process)", $"{Mb(peak2)} (growth {100.0 * (peak2 - peak1) / peak1:F1}%)", "growth <= 10%"));
+        results.Add(("Runner working set after both runs and a full GC", Mb(workingSetAfter), ""));
+
+        // Cosmos round trips per order, happy and compensated, against the naive dedupe (check, handle, mark).
+        var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var driver = new OrderDriver(system);
+        var durable = system.Services.GetRequiredService<DurableTaskClient>();
+        foreach (var (path, orders) in new[] { ("happy", OrderDriver.Happy(runId, sample)), ("compensated", OrderDriver.Compensated(runId, sample)) })
+        {
+            var run = await driver.RunAsync(orders, 16, TimeSpan.FromMinutes(5), ct);
+            var ours = run.CosmosRequests / (double)run.Orders;
+            var handledPerOrder = run.PipelineHandled / (double)run.Orders;
+            var naive = ours + 2 * handledPerOrder;
+            Console.WriteLine($"{path}: {run.Orders} orders, {run.CosmosRequests} Cosmos requests, {run.PipelineHandled} events handled by the services' pipelines " +
+                $"({string.Join(", ", run.HandledFirstTime.Select(p => $"{p.Key} {p.Value}"))}), {run.Deliveries} deliveries");
+            results.Add(($"Cosmos round trips per order, {path}: ours vs naive", $"{ours:F1} vs {naive:F1} ({100 * (1 - ours / naive):F0}% fewer)", ">= 30% fewer"));
+
+            var history = await HistoryPerSagaAsync(durable, orders.Take(20).Select(o => o.OrderId), ct);
+            results.Add(($"Durable history events per saga, {path}", history, "small"));
+        }
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+    {
+        // One failed section (e.g. a timeout on a loaded machine) must not hide the others' figures.
+        Console.WriteLine(e);
+        results.Add(("System section", $"FAILED: {e.GetType().Name}: {e.Message.Split('\n')[0]}", ""));
+    }
+}
+
+if (command is "all" or "transport")
+{
+    try
+    {
+        await using (var emulator = await TransportCeiling.StartQueueAsync("ceiling"))
+        {
+            var ceiling = await TransportCeiling.MeasureAsync(messages, envelopeBytes, emulator.ConnectionString, "ceiling", ct);
+            results.Add(($"Transport ceiling: send+receive+complete, in-process emulator, {messages} x {envelopeBytes} B", $"{ceiling:F0} msg/s", ""));
+            if (messagesPerOrder > 0)
+            {
+                var efficiency = ordersPerSecond / (ceiling / messagesPerOrder);
+                results.Add(("Transport efficiency: orders/s / (ceiling / deliveries per order)", $"{efficiency:F2}", ">= 0.5"));
+            }
+        }
+        var (peak, afterStart, rate) = await EmulatorMemory.MeasureAsync(messages, envelopeBytes, ct);
+        results.Add(($"Emulator (own process) peak working set through {messages} messages", $"{Mb(peak)} (after start {Mb(afterStart)}; {rate:F0} msg/s)", "< 256 MB"));
+    }
+    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+    {
+        // One failed section (e.g. a timeout on a loaded machine) must not hide the others' figures.
+        Console.WriteLine(e);
+        results.Add(("Transport section", $"FAILED: {e.GetType().Name}: {e.Message.Split('\n')[0]}", ""));
+    }
+}
+
+if (command is "all" or "serialization")
+{
+    // In process (no separate build: minutes on this machine), short runs: a ratio, not an absolute figure.
+    var config = ManualConfig.CreateMinimumViable()
+        .AddJob(Job.ShortRun.WithToolchain(InProcessNoEmitToolchain.Instance))
+        .WithOptions(ConfigOptions.DisableLogFile);
+    var summary = BenchmarkRunner.Run<SerializationBenchmarks>(config);
+    double Mean(string method) => summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).ResultStatistics?.Mean ?? double.NaN;
+    double Alloc(string method) => summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).GcStats.GetBytesAllocatedPerOperation(summary.Reports.First(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method).BenchmarkCase) ?? 0;
+    foreach (var op in new[] { "Encode", "Decode" })
+    {
+        var generated = Mean($"{op}_source_generated");
+        var reflection = Mean($"{op}_reflection");
+        results.Add(($"Envelope {op.ToLowerInvariant()}: source-generated vs reflection (mean ns, allocated B)",
+            $"{generated:F0} ns / {Alloc($"{op}_source_generated"):F0} B vs {reflection:F0} ns / {Alloc($"{op}_reflection"):F0} B (reflection/generated {reflection / generated:F2}x)", "ratio"));
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"Results (load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; figures on a shared machine are indicative):");
+var width = results.Count == 0 ? 10 : results.Max(r => r.Figure.Length);
+foreach (var (figure, value, target) in results)
+    Console.WriteLine($"  {figure.PadRight(width)}  {value}{(target.Length > 0 ? $"   [target: {target}]" : "")}");
+return 0;
+
+static string Mb(long bytes) => $"{bytes / (1024.0 * 1024):F0} MB";
+
+static int SampleEnvelopeBytes()
+{
+    var payload = new OrderPlacedV1("ord_123", "cust_456", [new OrderLineV1("WIDGET-001", 2, 1999)], 3998);
+    var envelope = new Envelope(Guid.NewGuid(), MessageTypes.OrderPlacedV1, DateTimeOffset.UtcNow, Guid.NewGuid(), Guid.NewGuid(), Services.Orders,
+        System.Text.Json.JsonSerializer.SerializeToElement(payload, ContractsJsonContext.Default.OrderPlacedV1));
+    return envelope.ToUtf8Bytes().Length;
+}
+
+static async Task<string> HistoryPerSagaAsync(DurableTaskClient durable, IEnumerable<string> instanceIds, CancellationToken ct)
+{
+    try
+    {
+        var counts = new List<int>();
+        foreach (var id in instanceIds) counts.Add((await durable.GetOrchestrationHistoryAsync(id, ct)).Count);
+        return counts.Count == 0 ? "no instances" : $"{counts.Average():F1} (min {counts.Min()}, max {counts.Max()}, {counts.Count} sagas)";
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        return $"not exposed by the in-process host ({e.GetType().Name}: {e.Message.Split('\n')[0]})";
+    }
+}
+
+int IntOption(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
+}
