@@ -69,4 +69,32 @@ public class EdgeCaseTests
         // Still deferred: it can be received by sequence number again.
         Assert.Single(await receiver.ReceiveDeferredMessagesAsync([message.SequenceNumber]));
     }
+
+    [Fact]
+    public async Task A_processor_whose_handler_keeps_failing_abandons_until_the_broker_dead_letters()
+    {
+        await using var scope = await EmulatorScope.StartAsync(new EmulatorConfig
+        {
+            Topics = [new TopicDefinition("orders") { Subscriptions = [new SubscriptionDefinition("saga") { MaxDeliveryCount = 3 }] }],
+        });
+        await using var sender = scope.Client.CreateSender("orders");
+        await sender.SendMessageAsync(new ServiceBusMessage("{}") { MessageId = "poison", Subject = "order.placed.v1" });
+        await using var processor = scope.Client.CreateProcessor("orders", "saga", new ServiceBusProcessorOptions { AutoCompleteMessages = true });
+        var attempts = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        processor.ProcessMessageAsync += args =>
+        {
+            attempts.Enqueue(args.Message.DeliveryCount);
+            throw new InvalidOperationException("handler failed"); // the processor abandons on an exception
+        };
+        processor.ProcessErrorAsync += _ => Task.CompletedTask;
+
+        await processor.StartProcessingAsync();
+        await using var deadLetters = scope.Client.CreateReceiver("orders", "saga", new ServiceBusReceiverOptions { SubQueue = SubQueue.DeadLetter });
+        var dead = await deadLetters.ReceiveMessageAsync(TimeSpan.FromSeconds(20));
+        await processor.StopProcessingAsync();
+
+        Assert.Equal("poison", dead?.MessageId);
+        Assert.Equal("MaxDeliveryCountExceeded", dead?.DeadLetterReason);
+        Assert.Equal([1, 2, 3], attempts);
+    }
 }
