@@ -29,6 +29,15 @@ public sealed record LocalSystemOptions
     /// <summary>Fault injection for reliability runs (Cosmos 429/503 on the wire, ServerBusy, crash points, redelivery); null in normal runs.</summary>
     public Faults.FaultInjector? Faults { get; init; }
 
+    /// <summary>Print spans and metrics to the console (<c>--telemetry console</c>).</summary>
+    public bool TelemetryConsole { get; init; }
+
+    /// <summary>Adds to the OpenTelemetry setup, e.g. an in-memory exporter in tests.</summary>
+    public Action<OpenTelemetry.IOpenTelemetryBuilder>? ConfigureTelemetry { get; init; }
+
+    /// <summary>How often the consumer-lag gauges are refreshed from the emulator's counts.</summary>
+    public TimeSpan LagSampleInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Extra configuration (e.g. Logging levels); command-line style key=value pairs.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
 }
@@ -71,6 +80,7 @@ public sealed class LocalSystem : IAsyncDisposable
         try
         {
             Compose(builder.Services, builder.Configuration, endpoints, topology, options);
+            LocalTelemetry.Add(builder, endpoints, options);
             var app = builder.Build();
             MapApi(app);
 

@@ -6,7 +6,7 @@ using AzureOrders.LocalHost.Demo;
 var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "run";
 if (command is not ("run" or "demo") || args.Contains("--help"))
 {
-    Console.Error.WriteLine("usage: AzureOrders.LocalHost [run] [--port 7071] [--servicebus-port 5672]");
+    Console.Error.WriteLine("usage: AzureOrders.LocalHost [run] [--port 7071] [--servicebus-port 5672] [--telemetry console]");
     Console.Error.WriteLine("       AzureOrders.LocalHost demo [--orders 500] [--seed 42] [--port 7071]");
     return 2;
 }
@@ -26,7 +26,12 @@ LocalSystem system;
 try
 {
     Console.WriteLine("Starting the embedded Service Bus emulator, Cosmos server and Azurite ...");
-    system = await LocalSystem.StartAsync(new LocalSystemOptions { Port = port, ServiceBusPort = IntOption("--servicebus-port", 5672) }, [.. args.Where(a => a.Contains('='))], stop.Token);
+    system = await LocalSystem.StartAsync(new LocalSystemOptions
+    {
+        Port = port,
+        ServiceBusPort = IntOption("--servicebus-port", 5672),
+        TelemetryConsole = StringOption("--telemetry") == "console",
+    }, [.. args.Where(a => a.Contains('='))], stop.Token);
 }
 catch (EmbeddedEndpointException e)
 {
@@ -52,6 +57,12 @@ await using (system)
     DemoRunner.Print(report, Console.Out);
     Console.WriteLine(report.Passed ? "All invariants hold." : "An invariant FAILED.");
     return report.Passed ? 0 : 1;
+}
+
+string? StringOption(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
 int IntOption(string name, int fallback)
