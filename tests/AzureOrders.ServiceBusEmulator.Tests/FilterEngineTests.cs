@@ -93,6 +93,7 @@ public class FilterEngineTests
     [InlineData("user.priority = 5", true)]
     [InlineData("[priority] = 5", true)]
     [InlineData("sys.ReplyTo IS NULL", true)]
+    [InlineData("sys.Size IS NULL", true)]
     [InlineData("1 = 1", true)]
     [InlineData("1 = 0", false)]
     public void System_and_user_properties(string sql, bool expected) => Assert.Equal(expected, Eval(sql));
@@ -112,6 +113,7 @@ public class FilterEngineTests
     [InlineData("priority IN 1, 2")]
     [InlineData("region LIKE 'a' ESCAPE 'ab'")]
     [InlineData("priority == 5")]
+    [InlineData("sys.NoSuchProperty = 1")]
     public void Syntax_errors_are_reported_at_compile_time(string sql) =>
         Assert.Throws<FilterSyntaxException>(() => CompiledRule.CompileSql(sql));
 

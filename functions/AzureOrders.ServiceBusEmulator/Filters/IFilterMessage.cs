@@ -81,6 +81,14 @@ public static class SystemPropertyNames
         ["ScheduledEnqueueTimeUtc"] = ScheduledEnqueueTimeUtc,
         ["TimeToLive"] = TimeToLive,
         ["ExpiresAtUtc"] = ExpiresAtUtc,
+        // Valid on the service; the emulator has no value for them, so they read as unknown (null).
+        ["Size"] = "Size",
+        ["PartitionKey"] = "PartitionKey",
+        ["ViaPartitionKey"] = "ViaPartitionKey",
+        ["LockToken"] = "LockToken",
+        ["LockedUntilUtc"] = "LockedUntilUtc",
+        ["DeadLetterSource"] = "DeadLetterSource",
+        ["EnqueuedSequenceNumber"] = "EnqueuedSequenceNumber",
     };
 
     public static string Normalize(string name) => Aliases.TryGetValue(name, out var canonical) ? canonical : name;

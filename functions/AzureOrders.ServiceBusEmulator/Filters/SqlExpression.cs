@@ -21,7 +21,11 @@ internal sealed record PropertyExpression(string Name, bool IsSystem) : SqlExpre
     {
         if (identifier.StartsWith("sys.", StringComparison.OrdinalIgnoreCase))
         {
-            return new PropertyExpression(SystemPropertyNames.Normalize(identifier[4..]), true);
+            // The service treats a non-existent system property as an error (unlike a missing user property).
+            var name = identifier[4..];
+            return SystemPropertyNames.IsKnown(name)
+                ? new PropertyExpression(SystemPropertyNames.Normalize(name), true)
+                : throw new FilterSyntaxException($"'{identifier}' is not a system property.");
         }
 
         if (identifier.StartsWith("user.", StringComparison.OrdinalIgnoreCase))
