@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
 using AzureOrders.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,7 +121,7 @@ public sealed class OneOrderOneTraceTests(TracedSystemFixture fixture, ITestOutp
     }
 
     [Fact]
-    public async Task Metrics_count_three_placed_two_confirmed_one_cancelled_and_no_dead_letters()
+    public async Task Metrics_count_three_placed_two_confirmed_one_cancelled_no_dead_letters_then_a_malformed_command_by_reason_and_in_the_lag_gauge()
     {
         Assert.Equal(3, await fixture.SumEventuallyAsync("azureorders.orders.placed", 3));
         Assert.Equal(2, await fixture.SumEventuallyAsync("azureorders.orders.confirmed", 2));
@@ -139,6 +140,14 @@ public sealed class OneOrderOneTraceTests(TracedSystemFixture fixture, ITestOutp
         var sampled = fixture.Points("azureorders.consumer.active_messages")
             .Select(p => $"{PointTag(p, "messaging.destination.name")}/{PointTag(p, "messaging.destination.subscription.name")}").ToHashSet();
         Assert.Equal(fixture.System.Core.Topology.Endpoints.Count, sampled.Count);
+
+        // Then a malformed command: counted by reason, and the lag gauge sees it in the queue's dead-letter sub-queue.
+        await using (var sender = fixture.System.Services.GetRequiredService<ServiceBusClient>().CreateSender("inventory-commands"))
+            await sender.SendMessageAsync(new ServiceBusMessage("not json") { MessageId = Guid.NewGuid().ToString("D") });
+        Assert.Equal(1, await fixture.SumEventuallyAsync("azureorders.messages.dead_lettered", 1,
+            p => PointTag(p, Telemetry.Tags.DeadLetterReason) == "MalformedMessage" && PointTag(p, Telemetry.Tags.Consumer) == "inventory"));
+        Assert.Equal(1, await fixture.SumEventuallyAsync("azureorders.consumer.dead_letter_messages", 1,
+            p => PointTag(p, "messaging.destination.name") == "inventory-commands"));
     }
 
     private async Task<IReadOnlyList<Activity>> HappyTraceAsync()
