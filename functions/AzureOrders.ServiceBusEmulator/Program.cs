@@ -14,7 +14,7 @@ if (arguments.Contains("--help") || arguments.Contains("-h"))
         AzureOrders Service Bus emulator (AMQP 1.0, loopback only)
           --config FILE   entities: the official emulator's Config.json or the project's topology.json (required)
           --port N        TCP port on 127.0.0.1 (default 5672; 0 picks a free one)
-          --verbose       Debug logs (every attach, transfer and disposition)
+          --verbose       Debug logs: every AMQP frame, attach, transfer and disposition
           bench [--messages N] [--size BYTES] [--in-process]
                           measure send+receive+complete through the real client; the emulator runs in
                           a child process unless --in-process
