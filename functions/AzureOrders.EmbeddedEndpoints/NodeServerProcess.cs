@@ -191,7 +191,8 @@ internal sealed class NodeServerProcess : IAsyncDisposable
     }
 
     // Loaded before the server script: ends Node when the parent's stdin pipe closes (the parent died or
-    // disposed us) or when the parent process is gone, so no server outlives its test host.
+    // disposed us) or when Node is re-parented (the parent is gone, even while it lingers as a zombie), so no
+    // server outlives its test host.
     private const string WatchdogScript = """
         'use strict';
         const parentPid = process.ppid;
@@ -199,7 +200,7 @@ internal sealed class NodeServerProcess : IAsyncDisposable
         process.stdin.on('error', () => process.exit(0));
         process.stdin.resume();
         setInterval(() => {
-          try { process.kill(parentPid, 0); } catch { process.exit(0); }
-        }, 1000).unref();
+          if (process.ppid !== parentPid) process.exit(0);
+        }, 500).unref();
         """;
 }

@@ -28,11 +28,24 @@ public sealed class AzuriteProcessTests
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            return !process.HasExited && !IsZombie(pid);
         }
         catch (ArgumentException)
         {
             return false;
         }
+    }
+
+    // An exited process whose new parent has not reaped it yet (containers often lack an init that does)
+    // still has a process entry; it is dead all the same.
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 }
