@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
 using AzureOrders.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Xunit.Abstractions;
 
@@ -148,6 +149,25 @@ public sealed class OneOrderOneTraceTests(TracedSystemFixture fixture, ITestOutp
             p => PointTag(p, Telemetry.Tags.DeadLetterReason) == "MalformedMessage" && PointTag(p, Telemetry.Tags.Consumer) == "inventory"));
         Assert.Equal(1, await fixture.SumEventuallyAsync("azureorders.consumer.dead_letter_messages", 1,
             p => PointTag(p, "messaging.destination.name") == "inventory-commands"));
+    }
+
+    [Fact]
+    public void A_log_line_written_under_an_order_span_carries_the_order_and_correlation_ids_as_scope_values()
+    {
+        var logger = fixture.System.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AzureOrders.Observability.Tests");
+        var correlationId = Guid.NewGuid();
+        var orderId = $"ord_log_{Guid.NewGuid():N}";
+        using (var span = Telemetry.Source.StartActivity("log scope probe"))
+        {
+            Telemetry.TagOrder(span, correlationId, orderId);
+            logger.LogWarning("probe for {OrderId}", orderId);
+        }
+
+        var record = Assert.Single(fixture.Logs, r => r.Attributes?.Any(a => a.Key == "OrderId" && Equals(a.Value, orderId)) == true);
+        var scope = new Dictionary<string, object?>();
+        record.ForEachScope<object?>((s, _) => { foreach (var item in s) scope[item.Key] = item.Value; }, null);
+        Assert.Equal(orderId, scope.GetValueOrDefault(Telemetry.Tags.OrderId));
+        Assert.Equal(correlationId.ToString("D"), scope.GetValueOrDefault(Telemetry.Tags.CorrelationId));
     }
 
     private async Task<IReadOnlyList<Activity>> HappyTraceAsync()

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AzureOrders.LocalHost;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -24,6 +25,7 @@ public sealed class TracedSystemFixture : IAsyncLifetime
     private readonly LockedList<MetricSnapshot> _metricSink;
 
     public TracedSystemFixture() => _metricSink = new LockedList<MetricSnapshot>(_metrics);
+    private readonly List<LogRecord> _logs = [];
     private LocalSystem? _system;
 
     public LocalSystem System => _system ?? throw new InvalidOperationException("not started");
@@ -36,6 +38,8 @@ public sealed class TracedSystemFixture : IAsyncLifetime
 
     public IReadOnlyList<Activity> Spans { get { lock (_spans) return [.. _spans]; } }
 
+    public IReadOnlyList<LogRecord> Logs { get { lock (_logs) return [.. _logs]; } }
+
     public async Task InitializeAsync()
     {
         _system = await LocalSystem.StartAsync(new LocalSystemOptions
@@ -46,7 +50,8 @@ public sealed class TracedSystemFixture : IAsyncLifetime
             LagSampleInterval = TimeSpan.FromMilliseconds(200),
             ConfigureTelemetry = telemetry => telemetry
                 .WithTracing(t => t.AddInMemoryExporter(new LockedList<Activity>(_spans)))
-                .WithMetrics(m => m.AddInMemoryExporter(_metricSink)),
+                .WithMetrics(m => m.AddInMemoryExporter(_metricSink))
+                .WithLogging(l => l.AddInMemoryExporter(new LockedList<LogRecord>(_logs))),
         });
         using var http = new HttpClient { BaseAddress = System.BaseAddress };
         await PlaceAsync(http, HappyOrderId, "cust_456", "WIDGET-001", 2, 1999);
