@@ -54,7 +54,8 @@ public class PeekLockTests
     [Fact]
     public async Task The_processor_renews_locks_automatically_while_the_handler_runs()
     {
-        await using var scope = await EmulatorScope.StartAsync(Queue(TimeSpan.FromSeconds(1)));
+        // A 4 s lock renewed every ~2 s leaves room for a busy machine; the handler outlives two lock durations.
+        await using var scope = await EmulatorScope.StartAsync(Queue(TimeSpan.FromSeconds(4)));
         await SendAsync(scope, new ServiceBusMessage("long-running"));
         await using var processor = scope.Client.CreateProcessor("work", new ServiceBusProcessorOptions
         {
@@ -66,7 +67,7 @@ public class PeekLockTests
         processor.ProcessMessageAsync += async args =>
         {
             Interlocked.Increment(ref deliveries);
-            await Task.Delay(TimeSpan.FromSeconds(3)); // three lock durations
+            await Task.Delay(TimeSpan.FromSeconds(9)); // longer than two lock durations
             try
             {
                 await args.CompleteMessageAsync(args.Message);
@@ -80,7 +81,7 @@ public class PeekLockTests
         processor.ProcessErrorAsync += _ => Task.CompletedTask;
 
         await processor.StartProcessingAsync();
-        var error = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var error = await outcome.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await processor.StopProcessingAsync();
 
         Assert.Null(error);
