@@ -8,6 +8,7 @@ using AzureOrders.Functions.Telemetry;
 using AzureOrders.Hosting;
 using AzureOrders.Messaging;
 using AzureOrders.Persistence;
+using AzureOrders.Saga;
 using AzureOrders.ServiceBus;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,8 @@ builder.Services.AddSingleton(sp => new CoreServices(
     sp.GetRequiredService<TimeProvider>(),
     new CoreOptions { DatabaseName = settings.CosmosDatabaseName }));
 builder.Services.AddSingleton<OrdersApi>();
+// The saga: starter, reply router, command sender and the activities the Durable shims resolve.
+builder.Services.AddOrderSaga(builder.Configuration);
 builder.Services.AddSingleton<ServiceBusConsumer>();
 AzureOrders.Functions.Admin.DeadLetterOps.Register(builder.Services); // dead-letter explorer behind ops/deadletters
 
