@@ -37,18 +37,5 @@ public static class DeadLetterOps
     public static IReadOnlyDictionary<string, string?> QueryOf(HttpRequest request) =>
         request.Query.ToDictionary(p => p.Key, p => (string?)p.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 
-    public static IActionResult Result(ApiResponse response) => new ApiResult(response);
-
-    /// <summary>Status, content type and body exactly as DeadLetterApi decided them (ContentResult would re-encode).</summary>
-    private sealed class ApiResult(ApiResponse response) : IActionResult
-    {
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            var http = context.HttpContext.Response;
-            http.StatusCode = response.StatusCode;
-            http.ContentType = response.ContentType;
-            http.ContentLength = response.Body.Length;
-            await http.Body.WriteAsync(response.Body, context.HttpContext.RequestAborted);
-        }
-    }
+    public static IActionResult Result(ApiResponse response) => new Http.ApiResult(response);
 }

@@ -18,7 +18,7 @@ public sealed class OrdersHttpFunctions(OrdersApi api)
     {
         var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
         var idempotencyKey = request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault();
-        return HttpBodies.ToResult(await api.PlaceAsync(body, idempotencyKey, cancellationToken), request.HttpContext.Response);
+        return new ApiResult(await api.PlaceAsync(body, idempotencyKey, cancellationToken));
     }
 
     [Function("GetOrder")]
@@ -26,5 +26,5 @@ public sealed class OrdersHttpFunctions(OrdersApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}")] HttpRequest request,
         string orderId,
         CancellationToken cancellationToken) =>
-        HttpBodies.ToResult(await api.GetAsync(orderId, cancellationToken), request.HttpContext.Response);
+        new ApiResult(await api.GetAsync(orderId, cancellationToken));
 }
