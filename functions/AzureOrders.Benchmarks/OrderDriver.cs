@@ -11,6 +11,10 @@ namespace AzureOrders.Benchmarks;
 
 public sealed record OrderRunFigures(int Orders, TimeSpan Elapsed, long CosmosRequests, long Deliveries, IReadOnlyDictionary<string, long> HandledFirstTime)
 {
+    public double OrdersPerSecond => Orders / Elapsed.TotalSeconds;
+
+    public double DeliveriesPerOrder => Deliveries / (double)Orders;
+
     /// <summary>First-time handled events by the services' pipelines (the saga's endpoint has no Cosmos dedupe key).</summary>
     public long PipelineHandled => HandledFirstTime.Where(p => p.Key != AzureOrders.Contracts.Services.Saga).Sum(p => p.Value);
 }
@@ -32,7 +36,7 @@ public sealed class OrderDriver(LocalSystem system)
         var deliveriesBefore = statistics.Deliveries;
         var handledBefore = faults.HandledFirstTime;
 
-        using var http = new HttpClient { BaseAddress = system.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var http = new HttpClient { BaseAddress = system.BaseAddress, Timeout = TimeSpan.FromSeconds(120) };
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (order, ct) =>
         {
