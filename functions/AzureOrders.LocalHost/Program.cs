@@ -3,7 +3,8 @@ using AzureOrders.LocalHost;
 using AzureOrders.LocalHost.Demo;
 
 // dotnet run --project functions/AzureOrders.LocalHost [-- demo --orders N --seed S] [--port P]
-var command = args.FirstOrDefault(a => !a.StartsWith('-')) ?? "run";
+// The command, when given, comes first; option values (--port 8080) are never mistaken for it.
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
 if (command is not ("run" or "demo") || args.Contains("--help"))
 {
     Console.Error.WriteLine("usage: AzureOrders.LocalHost [run] [--port 7071] [--servicebus-port 5672] [--telemetry console]");
