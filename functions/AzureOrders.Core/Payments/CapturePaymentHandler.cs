@@ -19,6 +19,7 @@ public sealed class CapturePaymentHandler(PaymentStore payments, IPaymentGateway
     {
         var command = context.PayloadAs<PaymentCaptureV1>();
         var paymentId = PaymentDocument.PaymentIdFor(command.OrderId);
+        GatewayResult? charged = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var current = await payments.ReadAsync(command.OrderId, cancellationToken);
@@ -27,6 +28,7 @@ public sealed class CapturePaymentHandler(PaymentStore payments, IPaymentGateway
             if (current is null)
             {
                 var result = await gateway.CaptureAsync(new CaptureRequest(command.OrderId, command.CustomerId, command.AmountInCents, command.Currency), cancellationToken);
+                charged = result;
                 next = new PaymentDocument
                 {
                     OrderId = command.OrderId,
@@ -44,6 +46,11 @@ public sealed class CapturePaymentHandler(PaymentStore payments, IPaymentGateway
             }
             else
             {
+                // A void that committed while this capture was at the gateway wins; the money this delivery
+                // took must go back, or a cancelled order would keep it.
+                if (current.Status != PaymentStatus.Captured && charged is { Approved: true } lost)
+                    await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", lost.Reference, command.AmountInCents, command.Currency), cancellationToken);
+
                 // The order already has a payment: answer from it, never charge again.
                 reply = current.Status == PaymentStatus.Captured
                     ? Reply(context, new PaymentCompletedV1(command.OrderId, paymentId, current.AmountInCents, current.Currency, current.GatewayReference ?? ""))
