@@ -30,11 +30,12 @@ public sealed record FunctionAppSettings(
             problems.Add("Service Bus: set 'ServiceBus' to a connection string (emulators) or 'ServiceBus__fullyQualifiedNamespace' to the namespace host name (Azure, managed identity).");
 
         var cosmos = configuration.GetSection(CosmosSection);
-        var cosmosConnection = Blank(cosmos["connectionString"]);
+        // Like the ServiceBus connection: the section's own value (local.settings "CosmosDb") or CosmosDb__connectionString.
+        var cosmosConnection = Blank(cosmos.Value) ?? Blank(cosmos["connectionString"]);
         var cosmosEndpointText = Blank(cosmos["accountEndpoint"]);
         Uri? cosmosEndpoint = null;
         if (cosmosConnection is null && cosmosEndpointText is null)
-            problems.Add("Cosmos DB: set 'CosmosDb__connectionString' (emulators) or 'CosmosDb__accountEndpoint' (Azure, managed identity).");
+            problems.Add("Cosmos DB: set 'CosmosDb' or 'CosmosDb__connectionString' to a connection string (emulators) or 'CosmosDb__accountEndpoint' (Azure, managed identity).");
         else if (cosmosEndpointText is not null && !Uri.TryCreate(cosmosEndpointText, UriKind.Absolute, out cosmosEndpoint))
             problems.Add($"Cosmos DB: 'CosmosDb__accountEndpoint' is not an absolute URI: '{cosmosEndpointText}'.");
 
