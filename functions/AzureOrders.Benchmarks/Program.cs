@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using AzureOrders.Benchmarks;
 using AzureOrders.Contracts;
+using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.LocalHost;
 using AzureOrders.LocalHost.Demo;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 // dotnet run -c Release --project functions/AzureOrders.Benchmarks -- all [--orders 500] [--messages 20000] [--sample 100]
@@ -29,8 +29,6 @@ var ct = cancel.Token;
 var cores = File.ReadLines("/proc/cpuinfo").Count(l => l.StartsWith("processor", StringComparison.Ordinal));
 Console.WriteLine($"Machine: {cores} cores (the runtime is told {Environment.ProcessorCount}), {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GB, " +
     $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at start, .NET {Environment.Version}");
-if (Environment.ProcessorCount < 16)
-    Console.WriteLine("note: set DOTNET_PROCESSOR_COUNT=64 (dotnet run does, from launchSettings.json): the in-process Durable host throttles sagas to the processor count.");
 
 // A representative envelope's size sets the transport ceiling's body size.
 var envelopeBytes = SampleEnvelopeBytes();
@@ -77,7 +75,7 @@ if (command is "all" or "system")
         results.Add(("Runner working set after both runs and a full GC", Mb(workingSetAfter), ""));
 
         // Cosmos round trips per order, happy and compensated, against the naive dedupe (check, handle, mark).
-        var durable = system.Services.GetRequiredService<DurableTaskClient>();
+        var backend = system.Services.GetRequiredService<EmbeddedDurableBackend>();
         foreach (var (path, orders) in new[] { ("happy", OrderDriver.Happy(runId, sample)), ("compensated", OrderDriver.Compensated(runId, sample)) })
         {
             var run = await driver.RunAsync(orders, 16, TimeSpan.FromMinutes(5), ct);
@@ -88,7 +86,7 @@ if (command is "all" or "system")
                 $"({string.Join(", ", run.HandledFirstTime.Select(p => $"{p.Key} {p.Value}"))}), {run.Deliveries} deliveries");
             results.Add(($"Cosmos round trips per order, {path}: ours vs naive", $"{ours:F1} vs {naive:F1} ({100 * (1 - ours / naive):F0}% fewer)", ">= 30% fewer"));
 
-            var history = await HistoryPerSagaAsync(durable, orders.Take(20).Select(o => o.OrderId), ct);
+            var history = HistoryPerSaga(backend, orders.Select(o => o.OrderId));
             results.Add(($"Durable history events per saga, {path}", history, "small"));
         }
     }
@@ -160,19 +158,11 @@ static int SampleEnvelopeBytes()
     return envelope.ToUtf8Bytes().Length;
 }
 
-static async Task<string> HistoryPerSagaAsync(DurableTaskClient durable, IEnumerable<string> instanceIds, CancellationToken ct)
+// History events as of each saga's last checkpoint, counted by the embedded backend (the in-memory store itself serves none).
+static string HistoryPerSaga(EmbeddedDurableBackend backend, IEnumerable<string> instanceIds)
 {
-    try
-    {
-        var counts = new List<int>();
-        foreach (var id in instanceIds) counts.Add((await durable.GetOrchestrationHistoryAsync(id, ct)).Count);
-        if (counts.Count > 0 && counts.Max() == 0) return "not exposed: the in-process Durable host returns an empty history";
-        return counts.Count == 0 ? "no instances" : $"{counts.Average():F1} (min {counts.Min()}, max {counts.Max()}, {counts.Count} sagas)";
-    }
-    catch (Exception e) when (e is not OperationCanceledException)
-    {
-        return $"not exposed by the in-process host ({e.GetType().Name}: {e.Message.Split('\n')[0]})";
-    }
+    var counts = instanceIds.Select(backend.HistoryLengthOf).Where(n => n > 0).ToList();
+    return counts.Count == 0 ? "no instances" : $"{counts.Average():F1} (min {counts.Min()}, max {counts.Max()}, {counts.Count} sagas)";
 }
 
 int IntOption(string name, int fallback)

@@ -6,8 +6,8 @@ using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using AzureOrders.Saga;
 using AzureOrders.ServiceBus;
+using AzureOrders.EmbeddedEndpoints;
 using Microsoft.Azure.Cosmos;
-using Microsoft.DurableTask.Testing;
 
 namespace AzureOrders.LocalHost;
 
@@ -25,6 +25,12 @@ public sealed record LocalSystemOptions
     public ConsumerOptions Consumers { get; init; } = new();
 
     public SagaOptions? Saga { get; init; }
+
+    /// <summary>Saga work items (orchestration steps, activities) the in-process Durable backend runs at once.</summary>
+    public int DurableConcurrency { get; init; } = 256;
+
+    /// <summary>Keep every saga's full history (tests that replay it); otherwise only its length is kept.</summary>
+    public bool KeepSagaHistories { get; init; }
 
     /// <summary>Fault injection for reliability runs (Cosmos 429/503 on the wire, ServerBusy, crash points, redelivery); null in normal runs.</summary>
     public Faults.FaultInjector? Faults { get; init; }
@@ -143,7 +149,7 @@ public sealed class LocalSystem : IAsyncDisposable
 
         if (options.Saga is { } saga) services.AddOrderSaga(saga);
         else services.AddOrderSaga(configuration);
-        services.AddInMemoryDurableTask(registry => registry.AddOrderSaga());
+        services.AddEmbeddedDurableTask(registry => registry.AddOrderSaga(), options.DurableConcurrency, options.KeepSagaHistories);
 
         services.AddSingleton<ServiceBusConsumers>();
         services.AddHostedService(sp => sp.GetRequiredService<ServiceBusConsumers>());

@@ -12,9 +12,6 @@ if (command is not ("run" or "demo") || args.Contains("--help"))
     return 2;
 }
 
-if (Environment.ProcessorCount < 16)
-    Console.Error.WriteLine($"note: DOTNET_PROCESSOR_COUNT is {Environment.ProcessorCount}; the in-process Durable backend runs at most that many saga steps at once. `dotnet run` sets 64 from Properties/launchSettings.json.");
-
 var port = IntOption("--port", 7071);
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AzureOrders.Contracts;
+using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.Hosting;
 using AzureOrders.Inventory;
 using AzureOrders.Messaging;
@@ -34,7 +35,7 @@ public sealed class SagaHarness : IAsyncDisposable
         [.. SeedProductCatalog.Seed, new(SoldOut, "Sold out", 500, 0), new(Scarce, "Scarce", 700, ScarceStock), new(Discontinued, "Discontinued", 900, 0)];
 
     private SagaHarness(CosmosClient cosmos, CoreServices core, InMemoryBus bus, SimulatedPaymentGateway gateway, DurableTaskTestHost host,
-        RecordingOrchestrationService backend, int port, SagaOptions options)
+        EmbeddedDurableBackend backend, int port, SagaOptions options)
     {
         Backend = backend;
         Cosmos = cosmos;
@@ -52,7 +53,7 @@ public sealed class SagaHarness : IAsyncDisposable
     public SimulatedPaymentGateway Gateway { get; }
     public DurableTaskTestHost Host { get; }
     public DurableTaskClient Client => Host.Client;
-    public RecordingOrchestrationService Backend { get; }
+    public EmbeddedDurableBackend Backend { get; }
     public int Port { get; }
     public SagaOptions Options { get; }
     public SagaConsumer Saga => Host.Services.GetRequiredService<SagaConsumer>();
@@ -84,7 +85,7 @@ public sealed class SagaHarness : IAsyncDisposable
         await core.Database.GetContainer(ContainerNames.Inventory).DeleteItemAsync<StockDocument>(StockDocument.DocumentId, new PartitionKey(Discontinued));
 
         var port = FreePort();
-        var backend = new RecordingOrchestrationService();
+        var backend = new EmbeddedDurableBackend(maxConcurrentWorkItems: 256, keepHistories: true);
         var host = await SagaTestHost.StartAsync(backend, port,
             registry => registry.AddOrderSaga(),
             services => services

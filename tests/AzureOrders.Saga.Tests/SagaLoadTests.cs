@@ -49,7 +49,7 @@ public sealed class SagaLoadTests(CosmosServerFixture fixture, ITestOutputHelper
         var results = new Dictionary<string, SagaResult>();
         foreach (var p in plan) results[p.OrderId] = await harness.CompletionAsync(p.OrderId, TimeSpan.FromSeconds(120));
         clock.Stop();
-        output.WriteLine($"processors seen by the Durable host: {Environment.ProcessorCount}");
+        output.WriteLine($"processors: {Environment.ProcessorCount}; Durable work items at once: {harness.Backend.MaxConcurrentWorkItems}");
         // The held captures wait out the payment timeout; the other sagas' own wall time says more about throughput.
         var others = await Task.WhenAll(plan.Where(p => p.Expect != Expect.PaymentTimeout).Select(p => SagaProgress.ReadAsync(harness.Client, p.OrderId)));
         output.WriteLine($"the {others.Length} sagas without a held capture were final after {(others.Max(p => p!.LastUpdatedAt) - startedAt).TotalSeconds:F1} s");
