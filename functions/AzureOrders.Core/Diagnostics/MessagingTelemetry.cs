@@ -28,6 +28,9 @@ public static class MessagingTelemetry
     public const string DeliveryCount = "messaging.servicebus.message.delivery_count";
     public const string DispositionStatus = "messaging.servicebus.disposition_status";
 
+    /// <summary>Times the handle step ran in this delivery (above 1 after in-delivery retries of transient Cosmos failures).</summary>
+    public const string HandleAttempts = "azureorders.handle.attempts";
+
     private static readonly ConcurrentDictionary<(string Consumer, string EventType), Endpoint?> EndpointCache = new();
 
     /// <summary>Starts <c>send {destination}</c>; create the outgoing message while it is current.</summary>
@@ -98,6 +101,7 @@ public static class MessagingTelemetry
         };
         activity.SetTag(DispositionStatus, disposition);
         activity.SetTag(Telemetry.Tags.Outcome, outcome);
+        if (settlement.Attempts > 0) activity.SetTag(HandleAttempts, settlement.Attempts);
         switch (settlement)
         {
             case Settlement.DeadLetter deadLetter:
@@ -108,6 +112,16 @@ public static class MessagingTelemetry
                 Telemetry.RecordException(activity, retry.Exception);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A failed attempt that the pipeline retries within the delivery: an exception event on the span, without the
+    /// error status (the delivery may still succeed; <see cref="Settled"/> sets the status from the final outcome).
+    /// </summary>
+    public static void RetryingInDelivery(Activity? activity, Exception exception, int attempt)
+    {
+        if (activity is null) return;
+        activity.AddException(exception, new TagList { { HandleAttempts, attempt } });
     }
 
     /// <summary>The W3C context a message carries (traceparent, else the Service Bus SDK's Diagnostic-Id).</summary>

@@ -20,6 +20,9 @@ public static class OrderMetrics
     public static readonly Histogram<double> HandlerDuration =
         Telemetry.Meter.CreateHistogram<double>("azureorders.handler.duration", "s", "One message through the pipeline, by consumer, event type and outcome.");
 
+    public static readonly Counter<long> HandlerRetriesInDelivery =
+        Telemetry.Meter.CreateCounter<long>("azureorders.handler.retries_in_delivery", "{retry}", "Handle steps re-run inside one delivery after a transient Cosmos DB failure, by consumer.");
+
     public static readonly Counter<long> DeadLetters =
         Telemetry.Meter.CreateCounter<long>("azureorders.messages.dead_lettered", "{message}", "Messages the pipeline dead-lettered, by consumer and reason.");
 

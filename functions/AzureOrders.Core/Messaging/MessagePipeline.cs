@@ -13,6 +13,42 @@ public sealed record PipelineOptions
 
     /// <summary>Currency assumed when upcasting order.placed.v1 (which has none) to v2.</summary>
     public string DefaultCurrency { get; init; } = OrderPlacedUpcaster.DefaultCurrency;
+
+    /// <summary>Re-running the handle step inside one delivery when Cosmos DB fails transiently.</summary>
+    public CosmosRetryOptions CosmosRetry { get; init; } = new();
+}
+
+/// <summary>
+/// A short, bounded retry of transient Cosmos DB failures inside one delivery. Without it every such failure costs
+/// a whole redelivery (abandon, broker backoff of seconds), and at a 20% fault rate a good message could use up
+/// maxDeliveryCount (docs/reliability.md). Jittered, so consumers that failed together do not retry together.
+/// </summary>
+public sealed record CosmosRetryOptions
+{
+    /// <summary>Handle attempts per delivery, the first included (1 turns the retry off).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    public TimeSpan MinDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Longest wait a Cosmos retry-after hint may impose here. A longer ask means the account is in trouble for a
+    /// while: better give the message back to the broker (which spaces deliveries out) than hold its lock.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The wait before the next attempt: a jittered delay, at least what Cosmos asked for (capped).</summary>
+    /// <param name="jitter">A number in [0, 1] that picks the delay between <see cref="MinDelay"/> and <see cref="MaxDelay"/>.</param>
+    public TimeSpan DelayFor(Exception failure, double jitter)
+    {
+        var delay = MinDelay + (MaxDelay - MinDelay) * Math.Clamp(jitter, 0, 1);
+        if (TransientFaults.RetryAfterOf(failure) is { } asked)
+        {
+            var honoured = asked < MaxRetryAfter ? asked : MaxRetryAfter;
+            if (honoured > delay) delay = honoured;
+        }
+        return delay;
+    }
 }
 
 /// <summary>
@@ -138,33 +174,61 @@ public sealed class MessagePipeline
             if (payload is OrderPlacedV1 v1) payload = OrderPlacedUpcaster.Upcast(v1, _options.DefaultCurrency);
 
             // 3-5. Dedupe + handle + store outgoing (one batch inside the handler), then publish.
+            var context = new MessageContext(envelope, payload, _consumer, message.DeliveryCount);
+            var attempts = 0;
             try
             {
-                var outcome = await handler.HandleAsync(new MessageContext(envelope, payload, _consumer, message.DeliveryCount), cancellationToken);
-                var outgoing = outcome.Outgoing;
-                if (outcome is { Duplicate: true, DuplicateContainer: { } container, DuplicatePartitionKey: { } partitionKey })
+                HandlerOutcome outcome;
+                IReadOnlyList<OutboxEntry> outgoing;
+                while (true)
                 {
-                    // A redelivery after a crash between commit and publish: publish exactly what the first
-                    // delivery stored (same ids), found through its dedupe key. Costs reads only on this path.
-                    outgoing = await _outbox.UndispatchedForAsync(container, partitionKey, _consumer, envelope.EventId, cancellationToken);
+                    attempts++;
+                    try
+                    {
+                        outcome = await handler.HandleAsync(context, cancellationToken);
+                        outgoing = outcome.Outgoing;
+                        if (outcome is { Duplicate: true, DuplicateContainer: { } container, DuplicatePartitionKey: { } partitionKey })
+                        {
+                            // A redelivery after a crash between commit and publish: publish exactly what the first
+                            // delivery stored (same ids), found through its dedupe key. Costs reads only on this path.
+                            outgoing = await _outbox.UndispatchedForAsync(container, partitionKey, _consumer, envelope.EventId, cancellationToken);
+                        }
+                        break;
+                    }
+                    catch (Exception e) when (attempts < _options.CosmosRetry.MaxAttempts && !cancellationToken.IsCancellationRequested
+                                              && TransientFaults.IsTransientCosmos(e))
+                    {
+                        // Running the handle step again is what a redelivery would do, minus the broker round trip and
+                        // its seconds of backoff: it is idempotent (the dedupe key rides in the handler's one batch, so a
+                        // batch that did commit answers "duplicate"; outgoing ids are deterministic; gateway calls carry
+                        // the orderId as idempotency key). Only Cosmos failures qualify: a gateway's transient failure
+                        // (TransientFailureException, an open circuit, a gateway timeout) still goes back to the broker,
+                        // because calling a sick gateway again at once is what its circuit breaker exists to prevent, and
+                        // ResilientPaymentGateway's contract is that redelivery is its retry.
+                        MessagingTelemetry.RetryingInDelivery(span, e, attempts);
+                        OrderMetrics.HandlerRetriesInDelivery.Add(1, new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, _consumer));
+                        await Task.Delay(_options.CosmosRetry.DelayFor(e, Random.Shared.NextDouble()), _time, cancellationToken);
+                    }
                 }
+                // Publishing and marking dispatched stay outside the retry: a publish failure is Service Bus's (its client
+                // retries sends), and re-running this for a failed mark would send everything again just to mark it.
                 var published = await _dispatcher.DispatchAsync(outgoing, cancellationToken);
-                return new Settlement.Complete(envelope, outcome.Duplicate, published);
+                return new Settlement.Complete(envelope, outcome.Duplicate, published) { Attempts = attempts };
             }
             catch (InvariantViolationException e)
             {
-                return DeadLetter(DeadLetterReason.InvariantViolated, e.Message, eventType, e, handler);
+                return DeadLetter(DeadLetterReason.InvariantViolated, e.Message, eventType, e, handler) with { Attempts = attempts };
             }
             catch (ContractViolationException e)
             {
                 // Our own outgoing message broke its schema: a bug, not a passing fault. Retrying cannot fix it.
-                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"outgoing {e.MessageType}: {e.Details}", eventType, e, handler);
+                return DeadLetter(DeadLetterReason.SchemaValidationFailed, $"outgoing {e.MessageType}: {e.Details}", eventType, e, handler) with { Attempts = attempts };
             }
             catch (Exception e)
             {
-                // Transient faults and unknown errors alike are retried with backoff; the broker's
-                // maxDeliveryCount dead-letters a message that keeps failing, so nothing loops forever.
-                return new Settlement.Retry(e, TransientFaults.BackoffFor(message.DeliveryCount));
+                // Transient faults (past the in-delivery retries above) and unknown errors alike are retried with
+                // backoff; the broker's maxDeliveryCount dead-letters a message that keeps failing, so nothing loops forever.
+                return new Settlement.Retry(e, TransientFaults.BackoffFor(message.DeliveryCount)) { Attempts = attempts };
             }
         }
     }

@@ -20,6 +20,12 @@ public abstract record Settlement
 {
     private Settlement() { }
 
+    /// <summary>
+    /// How many times the handle step ran in this delivery: 1, up to <see cref="CosmosRetryOptions.MaxAttempts"/> when
+    /// Cosmos DB failed transiently and the pipeline retried in process; 0 when the message never reached a handler.
+    /// </summary>
+    public int Attempts { get; init; }
+
     /// <summary>Done (first time, or a duplicate whose effects were already there).</summary>
     /// <param name="Published">Messages published while handling (including ones a previous delivery stored but did not publish).</param>
     public sealed record Complete(Envelope Envelope, bool Duplicate, IReadOnlyList<Envelope> Published) : Settlement;

@@ -29,6 +29,33 @@ public static class TransientFaults
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
+    /// <summary>
+    /// A transient failure reported by Cosmos DB itself: a <see cref="CosmosException"/> with a status that
+    /// <see cref="IsTransientCosmosStatus"/> lists (a 429 reaching us has outlived the SDK's own retries; the SDK
+    /// does not retry a 503 on a write at all), or the SDK's request timeout. Deliberately narrower than
+    /// <see cref="IsTransient"/>: it is what the pipeline re-runs inside one delivery, which is only worth it for a
+    /// store that usually recovers within milliseconds. The payment gateway (behind its circuit breaker) and Service
+    /// Bus keep going back to the broker. Exceptions that merely wrap a Cosmos failure do not count: the wrapper
+    /// (e.g. a gateway's TransientFailureException) is someone else's decision.
+    /// </summary>
+    public static bool IsTransientCosmos(Exception exception) => exception switch
+    {
+        AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsTransientCosmos),
+        CosmosException or CosmosOperationCanceledException => IsTransient(exception),
+        _ => false,
+    };
+
+    /// <summary>
+    /// How long Cosmos DB asked the client to wait (x-ms-retry-after-ms, on 429 and some 503s), when it said so;
+    /// looked for in wrapped exceptions too, since the hint stays true whoever rethrew it.
+    /// </summary>
+    public static TimeSpan? RetryAfterOf(Exception exception) => exception switch
+    {
+        CosmosException { RetryAfter: { } after } when after > TimeSpan.Zero => after,
+        AggregateException a => a.InnerExceptions.Select(RetryAfterOf).Max(),
+        _ => exception.InnerException is { } inner ? RetryAfterOf(inner) : null,
+    };
+
     public static bool IsTransientCosmosStatus(HttpStatusCode status) => (int)status is
         429 // throttled (RU budget)
         or 503 // service unavailable

@@ -37,10 +37,15 @@ public sealed class CoreHarness : IAsyncDisposable
     public InMemoryNotificationSender Sender { get; }
     public Database Database => Core.Database;
 
-    public static async Task<CoreHarness> StartAsync(CosmosServerFixture fixture, CoreOptions? options = null)
+    /// <param name="configureClient">Extra client settings, e.g. <see cref="CosmosWireFaults.Under"/> to inject faults below the SDK.</param>
+    public static async Task<CoreHarness> StartAsync(CosmosServerFixture fixture, CoreOptions? options = null, Action<CosmosClientOptions>? configureClient = null)
     {
         var counter = new RoundTripCounter { Enabled = false };
-        var client = CosmosClientFactory.Create(fixture.ConnectionString, o => o.CustomHandlers.Add(counter));
+        var client = CosmosClientFactory.Create(fixture.ConnectionString, o =>
+        {
+            o.CustomHandlers.Add(counter);
+            configureClient?.Invoke(o);
+        });
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
         var publisher = new RecordingEventPublisher();
         var gateway = new SimulatedPaymentGateway(time);

@@ -30,6 +30,20 @@ internal sealed class StubHandler(params string[] types) : IMessageHandler
 
 internal static class TestPipelines
 {
-    public static MessagePipeline Create(string consumer, IMessageHandler handler, PipelineOptions? options = null) =>
-        new(consumer, [handler], new OutboxDispatcher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), TimeProvider.System, options);
+    public static MessagePipeline Create(string consumer, IMessageHandler handler, PipelineOptions? options = null, TimeProvider? time = null) =>
+        new(consumer, [handler], new OutboxDispatcher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), time ?? TimeProvider.System, options);
+}
+
+/// <summary>Records every wait asked of it and lets it end at once: tests see the delays without spending them.</summary>
+internal sealed class RecordingTimeProvider : TimeProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _waits = new();
+
+    public IReadOnlyList<TimeSpan> Waits => [.. _waits];
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _waits.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, TimeSpan.Zero, period);
+    }
 }
