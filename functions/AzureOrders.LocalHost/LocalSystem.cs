@@ -184,6 +184,7 @@ public sealed class LocalSystem : IAsyncDisposable
             context.Response.StatusCode = response.StatusCode;
             context.Response.ContentType = response.ContentType;
             if (response.Location is { } location) context.Response.Headers.Location = location;
+            if (response.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.ContentLength = response.Body.Length;
             await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);
         }

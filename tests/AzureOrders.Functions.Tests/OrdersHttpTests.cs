@@ -76,6 +76,55 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
         Assert.Equal(404, response.Json.RootElement.GetProperty("status").GetInt32());
     }
 
+    [Fact]
+    public async Task When_cosmos_is_unavailable_placing_an_order_answers_503_problem_details_with_a_retry_after_header()
+    {
+        var orderId = $"ord_http_{Guid.NewGuid():N}";
+        Response response;
+        fixture.Faults.Unavailable = true;
+        try
+        {
+            response = await Post(SeedOrder(orderId));
+        }
+        finally
+        {
+            fixture.Faults.Unavailable = false;
+        }
+
+        AssertUnavailable(response);
+        Assert.Equal(201, (await Post(SeedOrder(orderId))).Status); // the client's retry places it
+    }
+
+    [Fact]
+    public async Task When_cosmos_is_unavailable_reading_an_order_answers_503_problem_details_with_a_retry_after_header()
+    {
+        var orderId = $"ord_http_{Guid.NewGuid():N}";
+        Assert.Equal(201, (await Post(SeedOrder(orderId))).Status);
+        Response response;
+        fixture.Faults.Unavailable = true;
+        try
+        {
+            response = await Get(orderId);
+        }
+        finally
+        {
+            fixture.Faults.Unavailable = false;
+        }
+
+        AssertUnavailable(response);
+        Assert.Equal($"/api/orders/{orderId}", response.Json.RootElement.GetProperty("instance").GetString());
+    }
+
+    private static void AssertUnavailable(Response response)
+    {
+        Assert.Equal(503, response.Status);
+        Assert.Equal("1", response.RetryAfter);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal(503, response.Json.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("https://azureorders.example/problems/temporarily-unavailable", response.Json.RootElement.GetProperty("type").GetString());
+        Assert.StartsWith("Order storage is temporarily unavailable; retry in 1 s.", response.Json.RootElement.GetProperty("detail").GetString());
+    }
+
     private static string SeedOrder(string orderId) =>
         $$"""{"orderId":"{{orderId}}","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":3998}""";
 
@@ -111,8 +160,9 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
         await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
         context.Response.Body.Position = 0;
         var json = await JsonDocument.ParseAsync(context.Response.Body);
-        return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.FirstOrDefault(), json);
+        return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.FirstOrDefault(), json,
+            context.Response.Headers.RetryAfter.FirstOrDefault());
     }
 
-    private sealed record Response(int Status, string? ContentType, string? Location, JsonDocument Json);
+    private sealed record Response(int Status, string? ContentType, string? Location, JsonDocument Json, string? RetryAfter = null);
 }

@@ -1,12 +1,16 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AzureOrders.Diagnostics;
 using AzureOrders.Hosting;
+using AzureOrders.Messaging;
 using AzureOrders.Orders;
 
 namespace AzureOrders.Api;
 
 /// <summary>An HTTP answer without ASP.NET types, so the Function App and the local runner answer byte for byte alike.</summary>
-public sealed record ApiResponse(int StatusCode, byte[] Body, string ContentType, string? Location = null);
+/// <param name="RetryAfterSeconds">The Retry-After header (delay-seconds form), for 503 answers.</param>
+public sealed record ApiResponse(int StatusCode, byte[] Body, string ContentType, string? Location = null, int? RetryAfterSeconds = null);
 
 /// <summary>What POST /api/orders answers: enough to poll the order.</summary>
 public sealed record OrderAccepted(string OrderId, Guid CorrelationId, string Status, string Location);
@@ -32,7 +36,19 @@ public sealed class OrdersApi(CoreServices core)
         if (idempotencyKey is { Length: > 200 })
             return Problem(ProblemDetails.Malformed($"the {IdempotencyKeyHeader} header is longer than 200 characters"));
 
-        return await core.PlaceOrder.PlaceAsync(body, idempotencyKey, cancellationToken) switch
+        PlaceOrderResult result;
+        try
+        {
+            result = await core.PlaceOrder.PlaceAsync(body, idempotencyKey, cancellationToken);
+        }
+        catch (Exception e) when (IsTemporary(e, cancellationToken))
+        {
+            // The store may or may not have taken the order (a timeout can follow a commit), which is why the detail
+            // points at the repeat-safe way to retry rather than promising that nothing happened.
+            return Unavailable(e, seconds =>
+                $"Order storage is temporarily unavailable; retry in {seconds} s. Repeating the request with the same orderId or {IdempotencyKeyHeader} is safe: it never places a second order.");
+        }
+        return result switch
         {
             PlaceOrderResult.Accepted accepted => Json(
                 accepted.Created ? 201 : 200,
@@ -49,6 +65,18 @@ public sealed class OrdersApi(CoreServices core)
     /// answers PROCESSING: eventual consistency, shown honestly rather than as a 404.
     /// </summary>
     public async Task<ApiResponse> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(orderId, cancellationToken);
+        }
+        catch (Exception e) when (IsTemporary(e, cancellationToken))
+        {
+            return Unavailable(e, seconds => $"Order storage is temporarily unavailable; retry in {seconds} s.", LocationOf(orderId));
+        }
+    }
+
+    private async Task<ApiResponse> ReadAsync(string orderId, CancellationToken cancellationToken)
     {
         var view = await core.ReadOrderViewAsync(orderId, cancellationToken);
         if (view is not null) return Json(200, view, ApiJsonContext.Default.OrderViewDocument);
@@ -77,6 +105,25 @@ public sealed class OrdersApi(CoreServices core)
 
     public static ApiResponse Problem(ProblemDetails problem) =>
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, ApiJsonContext.Default.ProblemDetails), ProblemDetails.ContentType);
+
+    /// <summary>
+    /// A failure a later retry of the same request can get past (Cosmos 429/503/408/..., an SDK timeout, concurrent
+    /// placements that did not settle): TransientFaults decides, as for messages. A request the caller itself
+    /// cancelled is not one: nobody waits for its answer, and the host handles an aborted request as it always did.
+    /// </summary>
+    private static bool IsTemporary(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && TransientFaults.IsTransient(e);
+
+    /// <summary>
+    /// 503 problem details with Retry-After: Cosmos DB's own retry-after hint rounded up to whole seconds, else 1 s.
+    /// The exception goes on the request's span, since answering it means the host no longer logs it as unhandled.
+    /// </summary>
+    private static ApiResponse Unavailable(Exception e, Func<int, string> detail, string? instance = null)
+    {
+        Telemetry.RecordException(Activity.Current, e);
+        var seconds = TransientFaults.RetryAfterOf(e) is { } after ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
+        return Problem(ProblemDetails.Unavailable(detail(seconds), instance)) with { RetryAfterSeconds = seconds };
+    }
 
     public static string LocationOf(string orderId) => $"/api/orders/{Uri.EscapeDataString(orderId)}";
 

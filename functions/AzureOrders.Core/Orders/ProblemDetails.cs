@@ -24,6 +24,10 @@ public sealed record ProblemDetails(
     public static ProblemDetails Invariant(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(Base + "invalid-order", "The order is inconsistent", 422, detail, Errors: errors);
 
+    /// <summary>503: a dependency failed transiently; the HTTP answer carries Retry-After.</summary>
+    public static ProblemDetails Unavailable(string detail, string? instance = null) =>
+        new(Base + "temporarily-unavailable", "The service is temporarily unavailable", 503, detail, instance);
+
     public static ProblemDetails Conflict(string detail, string orderId) =>
         new(Base + "idempotency-conflict", "The order id or Idempotency-Key was already used for a different order", 409, detail, $"/api/orders/{orderId}");
 }
