@@ -53,5 +53,7 @@ public sealed record ReservationDocument
     public required IReadOnlyList<StockLine> Lines { get; init; }
     public string? Reason { get; init; }
     public IReadOnlyList<StockShortage>? Shortages { get; init; }
+    /// <summary>Event id of the inventory.released this reservation's release published: a later release command re-publishes that same fact.</summary>
+    public Guid? ReleasedEventId { get; init; }
     [JsonPropertyName("_etag")] public string? ETag { get; init; }
 }

@@ -31,12 +31,26 @@ public sealed class ReleaseInventoryHandler(ReservationStore reservations, Stock
                 }
             }
 
-            var next = current is { Status: ReservationStatus.Released } ? null
-                : (current ?? new ReservationDocument { OrderId = command.OrderId, Status = ReservationStatus.Released, Lines = [] })
-                    with { Status = ReservationStatus.Released, Reason = command.Reason };
             var reply = Envelopes.CausedBy(context.Envelope, Name, 0,
                 new InventoryReleasedV1(command.OrderId, released, command.Reason), Services.Inventory, time.GetUtcNow());
-            var result = await reservations.CommitAsync(command.OrderId, next, current, info, reply, cancellationToken);
+            ReservationDocument? next = null;
+            string? replyDocumentId = null;
+            if (current is { Status: ReservationStatus.Released, ReleasedEventId: { } releasedEventId })
+            {
+                // A later release command (the saga re-sends one under a new id when the reply is slow): the stock went
+                // back once, and the reply is that same fact again, under its first event id, so the broker's
+                // duplicate detection and every consumer's dedupe drop it (the order's timeline shows one release).
+                // Its outbox record needs an id of its own: the first one lives in this partition too.
+                replyDocumentId = $"outbox:{reply.EventId:D}";
+                reply = Envelopes.Create(new InventoryReleasedV1(command.OrderId, current.Lines, current.Reason ?? command.Reason),
+                    releasedEventId, context.Envelope.CorrelationId, context.Envelope.EventId, Services.Inventory, time.GetUtcNow());
+            }
+            else if (current is not { Status: ReservationStatus.Released })
+            {
+                next = (current ?? new ReservationDocument { OrderId = command.OrderId, Status = ReservationStatus.Released, Lines = [] })
+                    with { Status = ReservationStatus.Released, Reason = command.Reason, ReleasedEventId = reply.EventId };
+            }
+            var result = await reservations.CommitAsync(command.OrderId, next, current, info, reply, cancellationToken, replyDocumentId);
             switch (result.Status)
             {
                 case PartitionWriteStatus.Committed: return HandlerOutcome.Handled(result.Outbox);

@@ -18,11 +18,12 @@ public sealed class ReservationStore(Database database, TimeProvider time)
     /// key of the command and the reply.
     /// </summary>
     public Task<PartitionWriteResult> CommitAsync(
-        string orderId, ReservationDocument? next, ReservationDocument? current, MessageContextInfo command, Envelope reply, CancellationToken cancellationToken)
+        string orderId, ReservationDocument? next, ReservationDocument? current, MessageContextInfo command, Envelope reply, CancellationToken cancellationToken,
+        string? replyDocumentId = null)
     {
         var write = new PartitionWrite(_container, _spec, orderId, time);
         if (next is not null) write.ReplaceOrCreate(ReservationDocument.DocumentId, next with { ETag = null }, current?.ETag);
-        return write.Outbox(reply).Dedupe(command.Consumer, command.EventId).ExecuteAsync(cancellationToken);
+        return write.Outbox(reply, replyDocumentId).Dedupe(command.Consumer, command.EventId).ExecuteAsync(cancellationToken);
     }
 }
 
