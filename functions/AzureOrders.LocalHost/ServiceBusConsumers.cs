@@ -13,7 +13,11 @@ public sealed record ConsumerOptions
     /// <summary>Per subscription or queue, as host.json's maxConcurrentCalls does for the Function App.</summary>
     public int MaxConcurrentCalls { get; init; } = 16;
 
-    public int PrefetchCount { get; init; } = 32;
+    /// <summary>
+    /// Messages fetched ahead of the handlers. Never more than <see cref="MaxConcurrentCalls"/>: a prefetched message's
+    /// lock runs while it waits in the client's buffer, and with 32 prefetched for 16 calls a loaded run lost locks.
+    /// </summary>
+    public int PrefetchCount { get; init; } = 16;
 
     /// <summary>Upper bound of the wait before a transiently failed message is abandoned (redelivered).</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(2);
@@ -44,7 +48,7 @@ public sealed class ServiceBusConsumers(
             {
                 AutoCompleteMessages = false,
                 MaxConcurrentCalls = options.MaxConcurrentCalls,
-                PrefetchCount = options.PrefetchCount,
+                PrefetchCount = Math.Min(options.PrefetchCount, options.MaxConcurrentCalls),
                 MaxAutoLockRenewalDuration = TimeSpan.FromMinutes(5),
             };
             var processor = endpoint.SubscriptionName is { } subscription
