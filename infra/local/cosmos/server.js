@@ -81,7 +81,10 @@ async function compat(account, req) {
   if (!collection.read()) return notFound();
   const { method, headers } = req;
   const isRead = method === 'GET' || isTrue(headers['x-ms-documentdb-isquery']) || headers['content-type'] === 'application/query+json';
-  ttl.sweep(collection, { force: !isRead });
+  const isPlainWrite = method === 'POST' && !docMatch && !isRead && !isTrue(headers['x-ms-cosmos-is-batch-request'])
+    && !isTrue(headers['x-ms-cosmos-is-query-plan-request']);
+  ttl.sweep(collection, { force: isPlainWrite });
+  if (docMatch && method !== 'GET') ttl.expireOne(collection, decodeURIComponent(docMatch[3]), partition.fromHeaders(headers));
 
   if (docMatch && method === 'GET') return readDocument(collection, req, decodeURIComponent(docMatch[3]));
   if (!docsMatch) return null;

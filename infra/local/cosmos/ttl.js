@@ -4,6 +4,8 @@
 // switches TTL on (absent/null = off, -1 = on but items live forever unless they set ttl, n = seconds);
 // an item's own ttl overrides it (-1 = never expires).
 
+const { storageKey } = require('./partition');
+
 function effectiveTtl(collectionProps, doc) {
   const containerTtl = collectionProps ? collectionProps.defaultTtl : undefined;
   if (containerTtl === undefined || containerTtl === null) return null;
@@ -18,8 +20,9 @@ function isExpired(collectionProps, doc, nowMs = Date.now()) {
 
 /**
  * Deletes every expired item of the collection; cheap when TTL is off. Reads and queries already skip
- * expired items, so for them a sweep a second is enough (the scan is O(items)); writes always sweep, so
- * that an expired id can be created again and an expired item cannot be replaced or patched.
+ * expired items, so a sweep a second is enough for them (the scan is O(items)). Writes that name their
+ * target (document paths, batch operations) expire just that item first (expireOne); only a plain create
+ * or upsert, whose id is in a body not read yet, forces a full sweep.
  */
 function sweep(collection, { force = true } = {}, nowMs = Date.now()) {
   const props = collection.read();
@@ -33,4 +36,15 @@ function sweep(collection, { force = true } = {}, nowMs = Date.now()) {
   }
 }
 
-module.exports = { isExpired, sweep };
+/**
+ * Deletes one item if it has expired: what a write needs before it touches that id (an expired id can be
+ * created again; an expired item cannot be replaced or patched). Cheap, unlike a sweep.
+ */
+function expireOne(collection, id, components) {
+  const props = collection.read();
+  if (id === undefined || id === null || !props || props.defaultTtl === undefined || props.defaultTtl === null) return;
+  const doc = collection.document(id, storageKey(components, id)).read();
+  if (doc && isExpired(props, doc)) collection.documents.delete(doc.id, collection.documents._getPartition(doc));
+}
+
+module.exports = { isExpired, sweep, expireOne };
