@@ -25,16 +25,21 @@ public static class LocalTelemetry
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId | ActivityTrackingOptions.Tags);
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting] ?? Environment.GetEnvironmentVariable(OtlpEndpointSetting));
+        // Spans only when something receives them: a tracer provider with no exporter still samples and fills every
+        // span of every Cosmos request, message and saga step: work nobody reads.
+        var tracingWanted = otlp || options.TelemetryConsole || options.ConfigureTelemetry is not null;
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("AzureOrders.LocalHost"))
-            .WithTracing(tracing =>
+            .ConfigureResource(resource => resource.AddService("AzureOrders.LocalHost"));
+        if (tracingWanted)
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(Telemetry.Name).AddSource([.. Telemetry.DependencySources]).AddAspNetCoreInstrumentation(http =>
                     // The in-process Durable backend talks gRPC to itself; its sidecar calls are plumbing, not requests.
                     http.Filter = context => !context.Request.Path.StartsWithSegments("/TaskHubSidecarService"));
                 if (otlp) tracing.AddOtlpExporter();
                 if (options.TelemetryConsole) tracing.AddConsoleExporter();
-            })
+            });
+        telemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Telemetry.Name);
