@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureOrders.Benchmarks;
 
-public sealed record OrderRunFigures(int Orders, TimeSpan Elapsed, long CosmosRequests, long Deliveries, IReadOnlyDictionary<string, long> HandledFirstTime)
+public sealed record OrderRunFigures(int Orders, TimeSpan Elapsed, long CosmosRequests, long Deliveries, IReadOnlyDictionary<string, long> HandledFirstTime,
+    IReadOnlyDictionary<string, long> CosmosRequestsByKind)
 {
     public double OrdersPerSecond => Orders / Elapsed.TotalSeconds;
 
@@ -33,6 +34,7 @@ public sealed class OrderDriver(LocalSystem system)
         var faults = system.Services.GetRequiredService<FaultInjector>();
         var durable = system.Services.GetRequiredService<DurableTaskClient>();
         var requestsBefore = roundTrips.Requests;
+        var kindsBefore = roundTrips.ByKind;
         var deliveriesBefore = statistics.Deliveries;
         var handledBefore = faults.HandledFirstTime;
 
@@ -62,7 +64,8 @@ public sealed class OrderDriver(LocalSystem system)
 
         var handledAfter = faults.HandledFirstTime;
         var handled = handledAfter.ToDictionary(p => p.Key, p => p.Value - handledBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
-        return new OrderRunFigures(orders.Count, elapsed, roundTrips.Requests - requestsBefore, statistics.Deliveries - deliveriesBefore, handled);
+        var kinds = roundTrips.ByKind.ToDictionary(p => p.Key, p => p.Value - kindsBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
+        return new OrderRunFigures(orders.Count, elapsed, roundTrips.Requests - requestsBefore, statistics.Deliveries - deliveriesBefore, handled, kinds);
     }
 
     /// <summary>Waits until two peeks in a row find every endpoint empty (events after the saga's end: notifications, read model).</summary>

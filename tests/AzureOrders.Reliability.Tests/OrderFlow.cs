@@ -8,6 +8,7 @@ using AzureOrders.LocalHost.Demo;
 using AzureOrders.LocalHost.Faults;
 using AzureOrders.Orders;
 using AzureOrders.Payments;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureOrders.Reliability.Tests;
@@ -17,8 +18,13 @@ public sealed record FlowResult(
     IReadOnlyList<InvariantResult> Invariants,
     IReadOnlyDictionary<string, long> NewDeadLetters,
     int PostAttempts,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    IReadOnlyDictionary<string, long> CosmosRequestsByKind)
 {
+    /// <summary>Cosmos requests of the run per order, by container and operation, largest first.</summary>
+    public string CosmosRequests => string.Join(", ", CosmosRequestsByKind.Where(p => p.Value > 0).OrderByDescending(p => p.Value)
+        .Select(p => $"{p.Key} {p.Value / (double)Math.Max(1, Finals.Count):F1}"));
+
     public int Count(string status) => Finals.Values.Count(v => v.Status == status);
 
     public string FailedInvariants => string.Join(Environment.NewLine, Invariants.Where(i => !i.Holds).Select(i => $"{i.Invariant}: {i.Detail}"));
@@ -38,7 +44,13 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     /// <param name="settle">Runs after every order is final and before the checks (e.g. waiting for late replies to be compensated).</param>
-    public async Task<FlowResult> RunAsync(IReadOnlyList<DemoOrder> orders, TimeSpan patience, int concurrency = 16, Func<IReadOnlyDictionary<string, OrderViewDocument>, Task>? settle = null)
+    /// <param name="maxOpenOrders">
+    /// Closed loop: at most this many orders placed and not yet ended at once, as a client that waits for answers would.
+    /// A thousand orders posted at once queue for minutes on this machine and then meet the saga's timeouts, which
+    /// would test overload rather than what a run is about (duplicates, crashes).
+    /// </param>
+    public async Task<FlowResult> RunAsync(IReadOnlyList<DemoOrder> orders, TimeSpan patience, int concurrency = 16,
+        Func<IReadOnlyDictionary<string, OrderViewDocument>, Task>? settle = null, int maxOpenOrders = int.MaxValue)
     {
         var core = system.Core;
         var stockBefore = new Dictionary<string, (int, int)>();
@@ -46,31 +58,65 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
             if (await core.Stock.ReadAsync(product.Sku, CancellationToken.None) is { } stock) stockBefore[product.Sku] = (stock.Available, stock.OnHold);
         var capturedBefore = ((SimulatedPaymentGateway)core.Gateway).Captured.Values.Sum();
         var deadLettersBefore = await DeadLettersAsync();
+        var roundTrips = system.Services.GetRequiredService<CosmosRoundTrips>();
+        var requestsBefore = roundTrips.ByKind;
 
         using var http = new HttpClient { BaseAddress = system.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var stopwatch = Stopwatch.StartNew();
         var deadline = stopwatch.Elapsed + patience;
         var attempts = 0;
-        await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (order, ct) =>
+        var durable = system.Services.GetRequiredService<DurableTaskClient>();
+        using var open = new SemaphoreSlim(Math.Min(maxOpenOrders, orders.Count));
+        var placed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var placing = new CancellationTokenSource();
+        var watcher = maxOpenOrders >= orders.Count ? Task.CompletedTask : Task.Run(async () =>
         {
-            for (var attempt = 1; ; attempt++)
+            // Frees a slot for each saga that ended (the Durable client's answer costs no Cosmos request).
+            var watching = new List<string>();
+            while (!placing.IsCancellationRequested || !placed.IsEmpty || watching.Count > 0)
             {
-                Interlocked.Increment(ref attempts);
-                using var content = new StringContent(order.ToJson(), Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync("orders", content, ct);
-                if (response.IsSuccessStatusCode) return;
-                var retriable = response.StatusCode is HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
-                if (!retriable || stopwatch.Elapsed > deadline)
-                    throw new InvalidOperationException($"POST {order.OrderId} answered {(int)response.StatusCode} on attempt {attempt}: {await response.Content.ReadAsStringAsync(ct)}");
-                await Task.Delay(TimeSpan.FromMilliseconds(50 * Math.Min(attempt, 10)), ct);
+                while (placed.TryDequeue(out var id)) watching.Add(id);
+                foreach (var id in watching.ToList())
+                    if (await durable.GetInstanceAsync(id, getInputsAndOutputs: false) is { IsCompleted: true }) { watching.Remove(id); open.Release(); }
+                if (placing.IsCancellationRequested && placed.IsEmpty) break;
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
         });
+        try
+        {
+            await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (order, ct) =>
+            {
+                if (!await open.WaitAsync(deadline - stopwatch.Elapsed, ct)) throw new TimeoutException($"no order ended within the patience; {order.OrderId} was never placed");
+                placed.Enqueue(order.OrderId);
+                for (var attempt = 1; ; attempt++)
+                {
+                    Interlocked.Increment(ref attempts);
+                    using var content = new StringContent(order.ToJson(), Encoding.UTF8, "application/json");
+                    using var response = await http.PostAsync("orders", content, ct);
+                    if (response.IsSuccessStatusCode) return;
+                    var retriable = response.StatusCode is HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500;
+                    if (!retriable || stopwatch.Elapsed > deadline)
+                        throw new InvalidOperationException($"POST {order.OrderId} answered {(int)response.StatusCode} on attempt {attempt}: {await response.Content.ReadAsStringAsync(ct)}");
+                    await Task.Delay(TimeSpan.FromMilliseconds(50 * Math.Min(attempt, 10)), ct);
+                }
+            });
+        }
+        finally
+        {
+            placing.Cancel();
+        }
+        await watcher;
 
         var finals = new System.Collections.Concurrent.ConcurrentDictionary<string, OrderViewDocument>(StringComparer.Ordinal);
         var pending = orders.Select(o => o.OrderId).ToHashSet(StringComparer.Ordinal);
         while (pending.Count > 0 && stopwatch.Elapsed < deadline)
         {
-            await Parallel.ForEachAsync(pending.ToList(), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (orderId, ct) =>
+            // Ask the API only about orders whose saga has ended: polling a thousand views every pass would load
+            // Cosmos and the CPU more than the orders themselves (the Durable client's answer costs no Cosmos request).
+            var ended = new List<string>();
+            foreach (var orderId in pending)
+                if (await durable.GetInstanceAsync(orderId, getInputsAndOutputs: false) is { IsCompleted: true }) ended.Add(orderId);
+            await Parallel.ForEachAsync(ended, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (orderId, ct) =>
             {
                 // Under injected faults a read may fail: that order is simply asked again on the next pass.
                 using var response = await http.GetAsync($"orders/{orderId}", ct);
@@ -84,6 +130,7 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
             if (pending.Count > 0) await Task.Delay(TimeSpan.FromMilliseconds(250));
         }
         var elapsed = stopwatch.Elapsed;
+        var requests = roundTrips.ByKind.ToDictionary(p => p.Key, p => p.Value - requestsBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
 
         // The checks read the stores: they run fault-free (the faults were the test, not the measuring stick).
         faults.Reset();
@@ -97,7 +144,7 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
             .ToDictionary(p => p.Key, p => p.Value - deadLettersBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
         var invariants = await InvariantChecks.CheckAsync(core, orders, finals, stockBefore, capturedBefore, active,
             newDeadLetters.GetValueOrDefault(string.Empty), CancellationToken.None);
-        return new FlowResult(finals, invariants, newDeadLetters, attempts, elapsed);
+        return new FlowResult(finals, invariants, newDeadLetters, attempts, elapsed, requests);
     }
 
     /// <summary>Waits until two peeks in a row find every endpoint empty; returns what is still active at the end.</summary>

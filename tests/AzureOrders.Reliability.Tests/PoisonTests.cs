@@ -17,7 +17,7 @@ namespace AzureOrders.Reliability.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class PoisonTests(SystemFixture fixture, ITestOutputHelper output)
 {
-    private const int Fuzzed = 300;
+    private const int Fuzzed = 1000;
 
     private static readonly string[] SpecificReasons = [.. Enum.GetNames<DeadLetterReason>()];
 
