@@ -28,6 +28,8 @@ public sealed record PaymentDocument
     public long RefundedInCents { get; init; }
     public string? RefundReference { get; init; }
     public string? Reason { get; init; }
+    /// <summary>Event id of the payment.voided a void published: a later void command re-publishes that same fact.</summary>
+    public Guid? VoidedEventId { get; init; }
     [JsonPropertyName("_etag")] public string? ETag { get; init; }
 
     public static string PaymentIdFor(string orderId) => $"pay_{orderId}";

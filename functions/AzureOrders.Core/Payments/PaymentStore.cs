@@ -15,11 +15,12 @@ public sealed class PaymentStore(Database database, TimeProvider time)
 
     /// <param name="next">New state (created, or replaced under <paramref name="current"/>'s ETag); null leaves the state as is.</param>
     public Task<PartitionWriteResult> CommitAsync(
-        string orderId, PaymentDocument? next, PaymentDocument? current, string consumer, Guid eventId, IReadOnlyList<Envelope> replies, CancellationToken cancellationToken)
+        string orderId, PaymentDocument? next, PaymentDocument? current, string consumer, Guid eventId, IReadOnlyList<Envelope> replies, CancellationToken cancellationToken,
+        IReadOnlyList<string?>? replyDocumentIds = null)
     {
         var write = new PartitionWrite(_container, _spec, orderId, time);
         if (next is not null) write.ReplaceOrCreate(PaymentDocument.DocumentId, next with { ETag = null }, current?.ETag);
-        foreach (var reply in replies) write.Outbox(reply);
+        for (var i = 0; i < replies.Count; i++) write.Outbox(replies[i], replyDocumentIds?[i]);
         return write.Dedupe(consumer, eventId).ExecuteAsync(cancellationToken);
     }
 }

@@ -23,6 +23,7 @@ public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway ga
             var current = await payments.ReadAsync(command.OrderId, cancellationToken);
             PaymentDocument? next;
             List<Envelope> replies = [];
+            List<string?> replyDocumentIds = [];
             switch (current?.Status)
             {
                 case null:
@@ -40,14 +41,32 @@ public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway ga
                     replies.Add(Reply(context, 1, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.Refunded, current.AmountInCents, command.Reason)));
                     break;
                 default: // voided or refunded already: answer again, change nothing
-                    next = null;
-                    replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId,
+                    var answer = Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId,
                         current.Status == PaymentStatus.Refunded ? PaymentOutcomes.Refunded : PaymentOutcomes.NothingCaptured,
-                        current.RefundedInCents, command.Reason)));
+                        current.RefundedInCents, command.Reason));
+                    if (current.VoidedEventId is { } voidedEventId)
+                    {
+                        // A later void command (the saga re-sends one under a new id when the reply is slow): the answer
+                        // is the first void's fact again, under its event id, so the broker's duplicate detection and
+                        // every consumer's dedupe drop it. Its outbox record needs an id of its own.
+                        replyDocumentIds.Add($"outbox:{answer.EventId:D}");
+                        answer = answer with { EventId = voidedEventId };
+                        next = null;
+                    }
+                    else
+                    {
+                        // Refunded by the late-capture path, not by a void: this is the first payment.voided.
+                        next = current with { VoidedEventId = answer.EventId };
+                        replyDocumentIds.Add(null);
+                    }
+                    replies.Add(answer);
                     break;
             }
+            if (next is not null && current?.Status is null or PaymentStatus.Failed or PaymentStatus.Captured)
+                next = next with { VoidedEventId = replies[^1].EventId };
 
-            var commit = await payments.CommitAsync(command.OrderId, next, current, context.Consumer, context.Envelope.EventId, replies, cancellationToken);
+            var commit = await payments.CommitAsync(command.OrderId, next, current, context.Consumer, context.Envelope.EventId, replies, cancellationToken,
+                replyDocumentIds.Count == 0 ? null : replyDocumentIds);
             switch (commit.Status)
             {
                 case PartitionWriteStatus.Committed: return HandlerOutcome.Handled(commit.Outbox);

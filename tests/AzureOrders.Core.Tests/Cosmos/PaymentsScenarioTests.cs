@@ -76,6 +76,25 @@ public class PaymentsScenarioTests(CosmosServerFixture fixture)
     }
 
     [Fact]
+    public async Task When_a_void_is_sent_again_the_money_is_refunded_once_and_the_second_reply_repeats_the_first_void()
+    {
+        await using var h = await CoreHarness.StartAsync(fixture);
+        await h.DeliverAsync(Services.Payments, h.Message(new PaymentCaptureV1("ord_6", "cust_1", 3998, "USD")));
+
+        await h.DeliverAsync(Services.Payments, h.Message(new PaymentVoidV1("ord_6", "order cancelled")));
+        // The saga's next compensation attempt: a new command id, sent when the first reply was slow.
+        await h.DeliverAsync(Services.Payments, h.Message(new PaymentVoidV1("ord_6", "order cancelled")));
+
+        // Answered again (the saga may be waiting), as the same fact under the same id: the broker and every consumer drop it.
+        var replies = h.Publisher.Attempts.Where(m => m.Subject == MessageTypes.PaymentVoidedV1).ToList();
+        Assert.Equal(2, replies.Count);
+        Assert.Equal(replies[0].MessageId, replies[1].MessageId);
+        Assert.Single(h.Publisher.SentOf(MessageTypes.PaymentVoidedV1));
+        Assert.Equal(3998, h.Publisher.SentOf(MessageTypes.PaymentRefundedV1).Single().PayloadAs<PaymentRefundedV1>().AmountInCents);
+        Assert.Equal(0, Assert.Single(h.Gateway.Captured).Value);
+    }
+
+    [Fact]
     public async Task When_payment_completed_reaches_a_cancelled_saga_the_refund_returns_the_money_once()
     {
         await using var h = await CoreHarness.StartAsync(fixture);
