@@ -117,11 +117,14 @@ public sealed class EmbeddedDurableSidecar(string address, IOrchestrationService
     }
 
     /// <summary>http://127.0.0.1:PORT with a port that was free a moment ago (the worker and client need it before the sidecar starts).</summary>
-    public static string FreeLoopbackAddress()
+    public static string FreeLoopbackAddress() => $"http://127.0.0.1:{FreeLoopbackPort()}";
+
+    /// <summary>A loopback port that was free a moment ago.</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        return $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

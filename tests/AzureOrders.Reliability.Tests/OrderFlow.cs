@@ -66,18 +66,20 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
         var deadline = stopwatch.Elapsed + patience;
         var attempts = 0;
         var durable = system.Services.GetRequiredService<DurableTaskClient>();
+        // The Durable client's answer costs no Cosmos request, unlike asking the API.
+        async Task<bool> SagaEndedAsync(string orderId) => await durable.GetInstanceAsync(orderId, getInputsAndOutputs: false) is { IsCompleted: true };
         using var open = new SemaphoreSlim(Math.Min(maxOpenOrders, orders.Count));
         var placed = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var placing = new CancellationTokenSource();
         var watcher = maxOpenOrders >= orders.Count ? Task.CompletedTask : Task.Run(async () =>
         {
-            // Frees a slot for each saga that ended (the Durable client's answer costs no Cosmos request).
+            // Frees a slot for each saga that ended.
             var watching = new List<string>();
             while (!placing.IsCancellationRequested || !placed.IsEmpty || watching.Count > 0)
             {
                 while (placed.TryDequeue(out var id)) watching.Add(id);
                 foreach (var id in watching.ToList())
-                    if (await durable.GetInstanceAsync(id, getInputsAndOutputs: false) is { IsCompleted: true }) { watching.Remove(id); open.Release(); }
+                    if (await SagaEndedAsync(id)) { watching.Remove(id); open.Release(); }
                 if (placing.IsCancellationRequested && placed.IsEmpty) break;
                 await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
@@ -112,10 +114,10 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
         while (pending.Count > 0 && stopwatch.Elapsed < deadline)
         {
             // Ask the API only about orders whose saga has ended: polling a thousand views every pass would load
-            // Cosmos and the CPU more than the orders themselves (the Durable client's answer costs no Cosmos request).
+            // Cosmos and the CPU more than the orders themselves.
             var ended = new List<string>();
             foreach (var orderId in pending)
-                if (await durable.GetInstanceAsync(orderId, getInputsAndOutputs: false) is { IsCompleted: true }) ended.Add(orderId);
+                if (await SagaEndedAsync(orderId)) ended.Add(orderId);
             await Parallel.ForEachAsync(ended, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (orderId, ct) =>
             {
                 // Under injected faults a read may fail: that order is simply asked again on the next pass.

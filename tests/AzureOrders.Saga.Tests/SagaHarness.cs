@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using AzureOrders.Contracts;
@@ -84,7 +82,7 @@ public sealed class SagaHarness : IAsyncDisposable
         await core.InitializeLocalAsync();
         await core.Database.GetContainer(ContainerNames.Inventory).DeleteItemAsync<StockDocument>(StockDocument.DocumentId, new PartitionKey(Discontinued));
 
-        var port = FreePort();
+        var port = EmbeddedDurableSidecar.FreeLoopbackPort();
         var backend = new EmbeddedDurableBackend(maxConcurrentWorkItems: 256, keepHistories: true);
         var host = await SagaTestHost.StartAsync(backend, port,
             registry => registry.AddOrderSaga(),
@@ -169,12 +167,5 @@ public sealed class SagaHarness : IAsyncDisposable
         await Host.DisposeAsync();
         try { await Core.Database.DeleteAsync(); } catch (CosmosException) { /* the server goes away with the fixture anyway */ }
         Cosmos.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,22 +23,26 @@ public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway ga
             var current = await payments.ReadAsync(command.OrderId, cancellationToken);
             PaymentDocument? next;
             List<Envelope> replies = [];
-            List<string?> replyDocumentIds = [];
+            string? republishedDocumentId = null;
             switch (current?.Status)
             {
                 case null:
-                    next = new PaymentDocument { OrderId = command.OrderId, PaymentId = paymentId, Status = PaymentStatus.Voided, Reason = command.Reason };
                     replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.NothingCaptured, 0, command.Reason)));
+                    next = new PaymentDocument { OrderId = command.OrderId, PaymentId = paymentId, Status = PaymentStatus.Voided, Reason = command.Reason, VoidedEventId = replies[^1].EventId };
                     break;
                 case PaymentStatus.Failed:
-                    next = current with { Status = PaymentStatus.Voided, Reason = command.Reason };
                     replies.Add(Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.NothingCaptured, 0, command.Reason)));
+                    next = current with { Status = PaymentStatus.Voided, Reason = command.Reason, VoidedEventId = replies[^1].EventId };
                     break;
                 case PaymentStatus.Captured:
                     var refund = await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", current.GatewayReference ?? "", current.AmountInCents, current.Currency), cancellationToken);
-                    next = current with { Status = PaymentStatus.Refunded, RefundedInCents = current.AmountInCents, RefundReference = refund.Reference, Reason = command.Reason };
                     replies.Add(Reply(context, 0, new PaymentRefundedV1(command.OrderId, paymentId, current.AmountInCents, current.Currency, command.Reason)));
                     replies.Add(Reply(context, 1, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.Refunded, current.AmountInCents, command.Reason)));
+                    next = current with
+                    {
+                        Status = PaymentStatus.Refunded, RefundedInCents = current.AmountInCents, RefundReference = refund.Reference, Reason = command.Reason,
+                        VoidedEventId = replies[^1].EventId,
+                    };
                     break;
                 default: // voided or refunded already: answer again, change nothing
                     var answer = Reply(context, 0, new PaymentVoidedV1(command.OrderId, paymentId,
@@ -49,7 +53,7 @@ public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway ga
                         // A later void command (the saga re-sends one under a new id when the reply is slow): the answer
                         // is the first void's fact again, under its event id, so the broker's duplicate detection and
                         // every consumer's dedupe drop it. Its outbox record needs an id of its own.
-                        replyDocumentIds.Add($"outbox:{answer.EventId:D}");
+                        republishedDocumentId = $"outbox:{answer.EventId:D}";
                         answer = answer with { EventId = voidedEventId };
                         next = null;
                     }
@@ -57,16 +61,12 @@ public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway ga
                     {
                         // Refunded by the late-capture path, not by a void: this is the first payment.voided.
                         next = current with { VoidedEventId = answer.EventId };
-                        replyDocumentIds.Add(null);
                     }
                     replies.Add(answer);
                     break;
             }
-            if (next is not null && current?.Status is null or PaymentStatus.Failed or PaymentStatus.Captured)
-                next = next with { VoidedEventId = replies[^1].EventId };
-
             var commit = await payments.CommitAsync(command.OrderId, next, current, context.Consumer, context.Envelope.EventId, replies, cancellationToken,
-                replyDocumentIds.Count == 0 ? null : replyDocumentIds);
+                republishedDocumentId is null ? null : [republishedDocumentId]);
             switch (commit.Status)
             {
                 case PartitionWriteStatus.Committed: return HandlerOutcome.Handled(commit.Outbox);

@@ -29,6 +29,17 @@ public sealed class CosmosWireFaults : DelegatingHandler
     public static Action<CosmosClientOptions> Under(CosmosWireFaults faults) =>
         options => options.HttpClientFactory = () => new HttpClient(faults, disposeHandler: false);
 
+    /// <summary>
+    /// A harness whose Cosmos client sends every request through <paramref name="faults"/>. A 429 reaches our code only
+    /// after the SDK's own throttling retries; none here, so that it does at once.
+    /// </summary>
+    public static Task<CoreHarness> StartHarnessAsync(CosmosServerFixture fixture, CosmosWireFaults faults) =>
+        CoreHarness.StartAsync(fixture, configureClient: options =>
+        {
+            Under(faults)(options);
+            options.MaxRetryAttemptsOnRateLimitedRequests = 0;
+        });
+
     /// <summary>The next <paramref name="times"/> requests matching <paramref name="which"/> get <paramref name="status"/> instead of reaching the server.</summary>
     public void Fail(Func<HttpRequestMessage, bool> which, HttpStatusCode status, int times = int.MaxValue, TimeSpan? retryAfter = null)
     {

@@ -16,19 +16,12 @@ namespace AzureOrders.Core.Tests.Cosmos;
 [Collection(CosmosCollection.Name)]
 public class InDeliveryRetryScenarioTests(CosmosServerFixture fixture)
 {
-    private static Task<CoreHarness> StartAsync(CosmosServerFixture fixture, CosmosWireFaults faults) =>
-        CoreHarness.StartAsync(fixture, configureClient: options =>
-        {
-            CosmosWireFaults.Under(faults)(options);
-            // A 429 reaches the pipeline only after the SDK's own throttling retries; none here, so that it does at once.
-            options.MaxRetryAttemptsOnRateLimitedRequests = 0;
-        });
 
     [Fact]
     public async Task When_cosmos_answers_503_once_the_message_is_handled_on_its_first_delivery()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         faults.Fail(CosmosWireFaults.Batch, HttpStatusCode.ServiceUnavailable, times: 1);
 
         var settlement = await h.DeliverAsync(Services.Payments, h.Message(new PaymentCaptureV1("ord_r1", "cust_1", 3998, "USD")), deliveryCount: 1);
@@ -53,7 +46,7 @@ public class InDeliveryRetryScenarioTests(CosmosServerFixture fixture)
     public async Task When_cosmos_fails_a_write_transiently_once_the_message_is_handled_on_its_first_delivery(int status)
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         faults.Fail(CosmosWireFaults.Batch, (HttpStatusCode)status, times: 1, retryAfter: TimeSpan.FromMilliseconds(20));
 
         var settlement = await h.DeliverAsync(Services.Payments, h.Message(new PaymentCaptureV1($"ord_r{status}", "cust_1", 1999, "USD")), deliveryCount: 1);
@@ -68,7 +61,7 @@ public class InDeliveryRetryScenarioTests(CosmosServerFixture fixture)
     public async Task When_cosmos_keeps_answering_503_the_delivery_is_given_back_after_three_attempts()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         var capture = h.Message(new PaymentCaptureV1("ord_r2", "cust_1", 3998, "USD"));
         faults.Fail(CosmosWireFaults.Batch, HttpStatusCode.ServiceUnavailable);
 
@@ -93,7 +86,7 @@ public class InDeliveryRetryScenarioTests(CosmosServerFixture fixture)
     public async Task When_a_handler_fails_permanently_it_is_not_retried_in_process()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         // 400 on the payment read: a request Cosmos will never accept, whatever the number of tries.
         faults.Fail(CosmosWireFaults.PointRead, HttpStatusCode.BadRequest);
 
@@ -110,7 +103,7 @@ public class InDeliveryRetryScenarioTests(CosmosServerFixture fixture)
     public async Task When_the_payment_gateway_fails_transiently_the_delivery_is_given_back_without_calling_it_again()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
 
         // "flaky" customers fail their first two gateway calls: re-running in process would use both up in this delivery.
         var settlement = await h.DeliverAsync(Services.Payments, h.Message(new PaymentCaptureV1("ord_r4", "cust_flaky", 500, "USD")), deliveryCount: 1);

@@ -14,13 +14,6 @@ namespace AzureOrders.Core.Tests.Cosmos;
 [Collection(CosmosCollection.Name)]
 public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
 {
-    private static Task<CoreHarness> StartAsync(CosmosServerFixture fixture, CosmosWireFaults faults) =>
-        CoreHarness.StartAsync(fixture, configureClient: options =>
-        {
-            CosmosWireFaults.Under(faults)(options);
-            // A 429 reaches the API only after the SDK's own throttling retries; none here, so that it does at once.
-            options.MaxRetryAttemptsOnRateLimitedRequests = 0;
-        });
 
     private const string Body = """{"orderId":"ord_api_1","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":3998}""";
 
@@ -28,7 +21,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
     public async Task When_cosmos_answers_503_while_an_order_is_placed_the_api_answers_503_with_retry_after_and_the_retried_request_places_it_once()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         var api = new OrdersApi(h.Core);
         faults.Fail(CosmosWireFaults.Batch, HttpStatusCode.ServiceUnavailable, times: 1);
 
@@ -58,7 +51,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
     public async Task When_cosmos_throttles_a_read_of_an_order_the_api_answers_503_with_the_wait_cosmos_asked_for_rounded_up_to_seconds()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         var api = new OrdersApi(h.Core);
         Assert.Equal(201, (await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None)).StatusCode);
         faults.Fail(CosmosWireFaults.PointRead, (HttpStatusCode)429, times: 1, retryAfter: TimeSpan.FromMilliseconds(1200));
@@ -82,7 +75,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
     public async Task When_cosmos_refuses_a_read_permanently_the_api_does_not_turn_it_into_a_503()
     {
         using var faults = new CosmosWireFaults();
-        await using var h = await StartAsync(fixture, faults);
+        await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         faults.Fail(CosmosWireFaults.PointRead, HttpStatusCode.BadRequest, times: 1);
 
         var failure = await Assert.ThrowsAsync<CosmosException>(() => new OrdersApi(h.Core).GetAsync("ord_api_2", CancellationToken.None));
