@@ -78,7 +78,7 @@ public sealed class OrderDriver(LocalSystem system)
         {
             if (stopwatch.Elapsed > patience) throw new TimeoutException("endpoints still hold messages");
             long active = 0;
-            foreach (var endpoint in system.Core.Topology.Endpoints)
+            foreach (var endpoint in system.Get<AzureOrders.Messaging.Dispatch.MessageDispatcher>().Endpoints)
             {
                 await using var receiver = endpoint.SubscriptionName is { } subscription
                     ? client.CreateReceiver(endpoint.EntityName, subscription)

@@ -44,7 +44,7 @@ if (command is "all" or "system")
         var options = new LocalSystemOptions
         {
             Port = 0,
-            Consumers = new ConsumerOptions { MaxConcurrentCalls = IntOption("--calls", 16), PrefetchCount = IntOption("--prefetch", 16) },
+            Processors = new AzureOrders.ServiceBus.ProcessorOptions { MaxConcurrentCalls = IntOption("--calls", 16), PrefetchCount = IntOption("--prefetch", 16) },
             Configuration = new Dictionary<string, string?>
             {
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -60,15 +60,15 @@ if (command is "all" or "system")
         var runId = DateTime.UtcNow.ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var driver = new OrderDriver(system);
         // Each run from the catalog's stock, so that run 2 meets the same mix (not the SKUs run 1 sold out).
-        await system.Core.Stock.SeedAsync(system.Core.Catalog.All, ct);
+        await system.Get<AzureOrders.Inventory.StockLedger>().SeedAsync(system.Get<AzureOrders.Contracts.IProductCatalog>().All, ct);
         var demo1 = await driver.RunAsync(DemoOrders.Create(demoOrders, 42, $"{runId}a"), concurrency, TimeSpan.FromMinutes(15), ct);
         var peak1 = EmulatorMemory.PeakOf(pid);
-        await system.Core.Stock.SeedAsync(system.Core.Catalog.All, ct);
+        await system.Get<AzureOrders.Inventory.StockLedger>().SeedAsync(system.Get<AzureOrders.Contracts.IProductCatalog>().All, ct);
         var demo2 = await driver.RunAsync(DemoOrders.Create(demoOrders, 43, $"{runId}b"), concurrency, TimeSpan.FromMinutes(15), ct);
         var peak2 = EmulatorMemory.PeakOf(pid);
         // One outbox relay pass over what two demo runs stored (the embedded server answers its query by reading every document).
         var relayClock = Stopwatch.StartNew();
-        await system.Core.Relay.RelayOnceAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
+        await system.Get<AzureOrders.Persistence.OutboxRelay>().RelayOnceAsync(TimeSpan.FromSeconds(30), cancellationToken: ct);
         results.Add(($"Outbox relay pass after {2 * demoOrders} orders (embedded Cosmos server: queries read every document)", $"{relayClock.Elapsed.TotalMilliseconds:F0} ms", ""));
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -103,7 +103,7 @@ if (command is "all" or "system")
         }
 
         // What the Cosmos server and SDK sustain alone from this process, with the system idle.
-        cosmosCeiling = await CosmosCeiling.MeasureAsync(system.Core.Database, 4000, 16, ct);
+        cosmosCeiling = await CosmosCeiling.MeasureAsync(system.Get<Microsoft.Azure.Cosmos.Database>(), 4000, 16, ct);
         results.Add(("Cosmos alone (embedded server, SDK gateway mode, 16 in flight): point reads / 1-op batches", $"{cosmosCeiling.ReadsPerSecond:F0} / {cosmosCeiling.BatchesPerSecond:F0} per s", ""));
     }
     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

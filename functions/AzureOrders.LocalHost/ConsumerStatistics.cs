@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using AzureOrders.Messaging;
+using AzureOrders.Messaging.Dispatch;
 
 namespace AzureOrders.LocalHost;
 
 /// <summary>What the local consumers did, for the demo summary and the tests (counts only; outcomes live in Cosmos).</summary>
-public sealed class ConsumerStatistics
+public sealed class ConsumerStatistics : IDispatchObserver
 {
     private long _deliveries;
     private long _completed;
@@ -21,6 +22,8 @@ public sealed class ConsumerStatistics
     public long Retries => Interlocked.Read(ref _retries);
 
     public IReadOnlyDictionary<string, long> DeadLettersByReason => _deadLetters;
+
+    public void Dispatched(Messaging.Endpoint endpoint, InboundMessage message, DispatchResult result) => Record(result.Settlement);
 
     public void Record(Settlement settlement)
     {

@@ -1,13 +1,14 @@
-using Azure.Messaging.ServiceBus;
 using AzureOrders.Api;
+using AzureOrders.DeadLetters;
+using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.Hosting;
 using AzureOrders.Messaging;
+using AzureOrders.Notifications;
+using AzureOrders.Orders;
+using AzureOrders.Orders.Saga;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
-using AzureOrders.Saga;
 using AzureOrders.ServiceBus;
-using AzureOrders.EmbeddedEndpoints;
-using Microsoft.Azure.Cosmos;
 
 namespace AzureOrders.LocalHost;
 
@@ -22,7 +23,11 @@ public sealed record LocalSystemOptions
     /// <summary>Latency of the simulated payment gateway ("slow" customers get ten times this).</summary>
     public TimeSpan GatewayLatency { get; init; } = TimeSpan.FromMilliseconds(20);
 
-    public ConsumerOptions Consumers { get; init; } = new();
+    /// <summary>Per subscription or queue, as host.json's serviceBus settings for the Function App.</summary>
+    public ProcessorOptions Processors { get; init; } = new();
+
+    /// <summary>Delayed retries (the same dispatcher as the Function App); tests shorten them.</summary>
+    public Messaging.Dispatch.DelayedRetryOptions? DelayedRetry { get; init; }
 
     public SagaOptions? Saga { get; init; }
 
@@ -71,7 +76,8 @@ public sealed class LocalSystem : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public CoreServices Core => Services.GetRequiredService<CoreServices>();
+    /// <summary>A service of the running system (stores, the dispatcher, the gateway simulator ...).</summary>
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     public static async Task<LocalSystem> StartAsync(LocalSystemOptions? options = null, string[]? args = null, CancellationToken cancellationToken = default)
     {
@@ -81,16 +87,16 @@ public sealed class LocalSystem : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 
         using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
-        var topology = Topology.Default;
         var endpoints = await LocalEndpoints.StartAsync(options.ServiceBusPort, startupLogging, cancellationToken);
         try
         {
-            Compose(builder.Services, builder.Configuration, endpoints, topology, options);
+            builder.Configuration.AddInMemoryCollection(Settings(endpoints, options));
+            Compose(builder.Services, builder.Configuration, options);
             LocalTelemetry.Add(builder, endpoints, options);
             var app = builder.Build();
             MapApi(app);
 
-            await app.Services.GetRequiredService<CoreServices>().InitializeLocalAsync(cancellationToken);
+            await LocalStore.InitializeAsync(app.Services, cancellationToken);
             await app.StartAsync(cancellationToken);
             // With port 0 Kestrel picks the port; the server's address feature knows which.
             var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
@@ -119,40 +125,58 @@ public sealed class LocalSystem : IAsyncDisposable
         }
     }
 
-    private static void Compose(IServiceCollection services, IConfiguration configuration, LocalEndpoints endpoints, Topology topology, LocalSystemOptions options)
+    /// <summary>
+    /// The local runner's settings, written as the Function App's app settings are: connection strings of the embedded
+    /// endpoints under the trigger's keys, and the simulators chosen explicitly (a deployment must choose too).
+    /// </summary>
+    private static Dictionary<string, string?> Settings(LocalEndpoints endpoints, LocalSystemOptions options)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            [ConnectionSettings.ServiceBusSection] = endpoints.ServiceBus.ConnectionString,
+            [ConnectionSettings.CosmosSection] = endpoints.Cosmos.ConnectionString,
+            ["Payments:Gateway"] = PaymentsOptions.SimulatorGateway,
+            ["Payments:Simulator:Latency"] = options.GatewayLatency.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            ["Notifications:Sender"] = NotificationsOptions.InMemorySender,
+            // The in-memory Durable backend accepts a second start of a pending instance; real backends refuse it.
+            ["Saga:SerializeStarts"] = "true",
+        };
+        foreach (var (key, value) in options.Configuration) settings.TryAdd(key, value);
+        return settings;
+    }
+
+    private static void Compose(IServiceCollection services, IConfiguration configuration, LocalSystemOptions options)
     {
         var time = TimeProvider.System;
         services.AddSingleton(time);
-        services.AddSingleton(topology);
-        services.AddSingleton(options.Consumers);
         services.AddSingleton<ConsumerStatistics>();
+        services.AddSingleton<Messaging.Dispatch.IDispatchObserver>(sp => sp.GetRequiredService<ConsumerStatistics>());
         services.AddSingleton<CosmosRoundTrips>();
+        services.ConfigureCosmosClient((sp, cosmos) => cosmos.CustomHandlers.Add(sp.GetRequiredService<CosmosRoundTrips>()));
 
-        services.AddSingleton(options.Faults ?? new Faults.FaultInjector());
-        services.AddSingleton(sp => CosmosClientFactory.Create(endpoints.Cosmos.ConnectionString, cosmos =>
+        var faults = options.Faults ?? new Faults.FaultInjector();
+        services.AddSingleton(faults);
+        if (options.Faults is not null)
         {
-            cosmos.CustomHandlers.Add(sp.GetRequiredService<CosmosRoundTrips>());
-            if (options.Faults is { } faults) cosmos.HttpClientFactory = () => new HttpClient(new Faults.CosmosFaultHandler(faults) { InnerHandler = LoopbackCosmosHandler() });
-        }));
-        services.AddSingleton(_ => new ServiceBusClient(endpoints.ServiceBus.ConnectionString));
-        services.AddSingleton<ServiceBusEventPublisher>();
-        services.AddSingleton<IEventPublisher>(sp => options.Faults is { } faults
-            ? new Faults.FaultingEventPublisher(sp.GetRequiredService<ServiceBusEventPublisher>(), faults, time)
-            : sp.GetRequiredService<ServiceBusEventPublisher>());
-        services.AddSingleton(sp => new CoreServices(
-            sp.GetRequiredService<CosmosClient>(),
-            sp.GetRequiredService<IEventPublisher>(),
-            time,
-            new CoreOptions { Gateway = new GatewaySimulatorOptions { Latency = options.GatewayLatency } },
-            topology: topology));
-        services.AddSingleton<OrdersApi>();
+            // Fault runs: Cosmos 429/503 on the wire, ServerBusy and crashes around publishing, crashes before settling.
+            services.ConfigureCosmosClient((_, cosmos) =>
+                cosmos.HttpClientFactory = () => new HttpClient(new Faults.CosmosFaultHandler(faults) { InnerHandler = LoopbackCosmosHandler() }));
+            services.AddSingleton<ServiceBusEventPublisher>();
+            services.AddSingleton<IEventPublisher>(sp => new Faults.FaultingEventPublisher(sp.GetRequiredService<ServiceBusEventPublisher>(), faults, time));
+            services.AddSingleton<Messaging.Dispatch.IDispatchObserver>(faults);
+        }
 
-        if (options.Saga is { } saga) services.AddOrderSaga(saga);
-        else services.AddOrderSaga(configuration);
+        services.AddAzureOrders(configuration);
+        services.Configure<ProcessorOptions>(p =>
+        {
+            p.MaxConcurrentCalls = options.Processors.MaxConcurrentCalls;
+            p.PrefetchCount = options.Processors.PrefetchCount;
+        });
+        if (options.DelayedRetry is { } retry) services.Configure<MessagingOptions>(m => m.DelayedRetry = retry);
+        if (options.Saga is { } saga) services.Configure<SagaOptions>(s => { s.Timeouts = saga.Timeouts; s.Retry = saga.Retry; });
+        services.AddDeadLetterExplorer();
         services.AddEmbeddedDurableTask(registry => registry.AddOrderSaga(), options.DurableConcurrency, options.KeepSagaHistories);
-
-        services.AddSingleton<ServiceBusConsumers>();
-        services.AddHostedService(sp => sp.GetRequiredService<ServiceBusConsumers>());
+        services.AddEndpointProcessors(configuration);
         services.AddHostedService<OutboxRelayService>();
     }
 

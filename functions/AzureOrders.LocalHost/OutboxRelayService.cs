@@ -1,12 +1,12 @@
-using AzureOrders.Hosting;
+using AzureOrders.Persistence;
+using Microsoft.Extensions.Options;
 
 namespace AzureOrders.LocalHost;
 
 /// <summary>The local twin of the Function App's timer-triggered outbox relay.</summary>
-public sealed class OutboxRelayService(CoreServices core, TimeProvider time, ILogger<OutboxRelayService> logger) : BackgroundService
+public sealed class OutboxRelayService(OutboxRelay relay, IOptions<OutboxRelayOptions> options, TimeProvider time, ILogger<OutboxRelayService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan RelayAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A pass queries every outbox container. Azure Cosmos DB answers from its index; the embedded server reads every
@@ -24,7 +24,7 @@ public sealed class OutboxRelayService(CoreServices core, TimeProvider time, ILo
             var started = time.GetTimestamp();
             try
             {
-                var republished = await core.Relay.RelayOnceAsync(RelayAfter, cancellationToken: stoppingToken);
+                var republished = await relay.RelayOnceAsync(options.Value.RelayAfter, options.Value.MaxItems, stoppingToken);
                 if (republished > 0) logger.LogWarning("Outbox relay republished {Count} undispatched messages", republished);
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -162,14 +162,14 @@ public sealed class ExplorerTests
         Assert.Equal(Resubmission.MessageIdFor(dead.MessageId, Notifications, dead.SequenceNumber), copy.MessageId);
         Assert.Equal(line.NewMessageId, copy.MessageId);
         Assert.NotEqual(placed.EventId.ToString("D"), copy.MessageId);
-        Assert.Equal(Topology.RedeliverySubject, copy.Subject);
-        Assert.Equal(Notifications, copy.ApplicationProperties[Topology.RedeliveryProperty]);
+        Assert.Equal(MessageProperties.RedeliverySubject, copy.Subject);
+        Assert.Equal(Notifications, copy.ApplicationProperties[MessageProperties.RedeliverTo]);
         Assert.Equal(placed.CorrelationId.ToString("D"), copy.CorrelationId);
         Assert.Equal("application/json", copy.ContentType);
         Assert.Equal("order.placed.v1", copy.ApplicationProperties["eventType"]);
-        Assert.Equal(dead.SequenceNumber, copy.ApplicationProperties[Resubmission.FromSequenceProperty]);
-        Assert.Equal("MaxDeliveryCountExceeded", copy.ApplicationProperties[Resubmission.ReasonProperty]);
-        Assert.True(copy.ApplicationProperties.ContainsKey(Resubmission.TimeProperty));
+        Assert.Equal(dead.SequenceNumber, copy.ApplicationProperties[MessageProperties.ResubmittedFromSequence]);
+        Assert.Equal("MaxDeliveryCountExceeded", copy.ApplicationProperties[MessageProperties.ResubmittedReason]);
+        Assert.True(copy.ApplicationProperties.ContainsKey(MessageProperties.ResubmittedAt));
         Assert.DoesNotContain(copy.ApplicationProperties.Keys, k => k.StartsWith("DeadLetter", StringComparison.Ordinal) || k.StartsWith("dlq-", StringComparison.Ordinal));
         Assert.Null(copy.DeadLetterReason);
     }
@@ -187,7 +187,7 @@ public sealed class ExplorerTests
         var copy = await broker.ReceiveAsync("inventory-commands");
         Assert.Equal("inventory.reserve.v1", copy.Subject);
         Assert.Equal(original.Body.ToArray(), copy.Body.ToArray());
-        Assert.False(copy.ApplicationProperties.ContainsKey(Topology.RedeliveryProperty));
+        Assert.False(copy.ApplicationProperties.ContainsKey(MessageProperties.RedeliverTo));
         Assert.Empty(await broker.PeekAsync("inventory-commands", deadLetter: true));
     }
 

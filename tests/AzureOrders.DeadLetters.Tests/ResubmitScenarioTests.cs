@@ -72,7 +72,7 @@ public sealed class ResubmitScenarioTests(NotificationsCoreFixture fixture) : IC
         await using var receiver = broker.Receiver(Notifications);
         var copy = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
         Assert.NotNull(copy);
-        Assert.Equal(Topology.RedeliverySubject, copy.Subject);
+        Assert.Equal(MessageProperties.RedeliverySubject, copy.Subject);
         var outcome = Assert.IsType<Settlement.Complete>(await pipeline.ProcessAsync(ServiceBusMessageMapping.ToInboundMessage(copy), CancellationToken.None));
         if (complete) await receiver.CompleteMessageAsync(copy);
         else await receiver.AbandonMessageAsync(copy);

@@ -3,7 +3,7 @@ using AzureOrders.LocalHost.Demo;
 using AzureOrders.LocalHost.Faults;
 using AzureOrders.Orders;
 using AzureOrders.Payments;
-using AzureOrders.Saga;
+using AzureOrders.Orders.Saga;
 using Xunit.Abstractions;
 
 namespace AzureOrders.Reliability.Tests;

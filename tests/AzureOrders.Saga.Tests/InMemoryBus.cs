@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using AzureOrders.Contracts;
 using AzureOrders.Hosting;
 using AzureOrders.Messaging;
-using AzureOrders.Saga;
+using AzureOrders.Orders.Saga;
 using Microsoft.DurableTask.Client;
 
 namespace AzureOrders.Saga.Tests;

@@ -25,11 +25,11 @@ public static class Invariants
             var result = instance.ReadOutputAs<SagaResult>()!;
             results[orderId] = result;
             var head = await harness.OrderAsync(orderId);
-            Assert.Equal(result.Outcome == SagaOutcomes.Confirmed ? OrderStatus.Confirmed : OrderStatus.Cancelled, head!.Status);
+            Assert.Equal(result.Outcome == OrderStatus.Confirmed ? OrderStatus.Confirmed : OrderStatus.Cancelled, head!.Status);
 
             // No order is charged twice; no cancelled order keeps a capture.
             var payment = await harness.PaymentAsync(orderId);
-            if (result.Outcome == SagaOutcomes.Confirmed)
+            if (result.Outcome == OrderStatus.Confirmed)
             {
                 Assert.Equal(PaymentStatus.Captured, payment?.Status);
                 Assert.Equal(head.TotalInCents, harness.CapturedFor(orderId));
@@ -41,8 +41,8 @@ public static class Invariants
             }
 
             // No reservation outlives a cancelled order.
-            var reservation = await CosmosOutboxStore.TryReadAsync<ReservationDocument>(reservations, ReservationDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
-            if (result.Outcome == SagaOutcomes.Confirmed) Assert.Equal(ReservationStatus.Reserved, reservation?.Status);
+            var reservation = await reservations.TryReadItemAsync<ReservationDocument>(ReservationDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
+            if (result.Outcome == OrderStatus.Confirmed) Assert.Equal(ReservationStatus.Reserved, reservation?.Status);
             else Assert.NotEqual(ReservationStatus.Reserved, reservation?.Status);
 
             // One final fact per order.
@@ -51,7 +51,7 @@ public static class Invariants
         }
 
         // No oversell; stock never negative; a release restores exactly what was reserved.
-        var confirmed = results.Where(r => r.Value.Outcome == SagaOutcomes.Confirmed).Select(r => r.Key).ToHashSet();
+        var confirmed = results.Where(r => r.Value.Outcome == OrderStatus.Confirmed).Select(r => r.Key).ToHashSet();
         foreach (var product in SagaHarness.Catalog)
         {
             var stock = await harness.StockAsync(product.Sku);

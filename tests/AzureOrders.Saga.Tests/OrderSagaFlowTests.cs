@@ -17,12 +17,12 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(new SagaResult(orderId, SagaOutcomes.Confirmed, null, "pay_ord_happy"), result);
+        Assert.Equal(new SagaResult(orderId, OrderStatus.Confirmed, null, "pay_ord_happy"), result);
         await Invariants.AssertAsync(harness, [orderId]);
         var reserve = Assert.Single(harness.Bus.SentOf(MessageTypes.InventoryReserveV1));
-        Assert.Equal(SagaCommandIds.For(orderId, SagaSteps.ReservingInventory), reserve.EventId);
+        Assert.Equal(SagaCommandIds.For(orderId, SagaCommandSteps.ReserveInventory), reserve.EventId);
         var capture = Assert.Single(harness.Bus.SentOf(MessageTypes.PaymentCaptureV1));
-        Assert.Equal(SagaCommandIds.For(orderId, SagaSteps.CapturingPayment), capture.EventId);
+        Assert.Equal(SagaCommandIds.For(orderId, SagaCommandSteps.CapturePayment), capture.EventId);
         Assert.Equal(3998, capture.PayloadAs<PaymentCaptureV1>().AmountInCents);
         Assert.Equal(reserve.CorrelationId, capture.CorrelationId);
         Assert.Empty(harness.Bus.SentOf(MessageTypes.InventoryReleaseV1));
@@ -46,7 +46,7 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(new SagaResult(orderId, SagaOutcomes.Cancelled, SagaCancellationReasons.UnknownSku, null), result);
+        Assert.Equal(new SagaResult(orderId, OrderStatus.Cancelled, SagaCancellationReasons.UnknownSku, null), result);
         var failed = Assert.Single(harness.Bus.SentOf(MessageTypes.InventoryReservationFailedV1)).PayloadAs<InventoryReservationFailedV1>();
         Assert.Equal(SagaHarness.Discontinued, Assert.Single(failed.Shortages).Sku);
         Assert.Empty(harness.Bus.SentOf(MessageTypes.PaymentCaptureV1));
@@ -66,7 +66,7 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(new SagaResult(orderId, SagaOutcomes.Cancelled, CancellationReasons.OutOfStock, null), result);
+        Assert.Equal(new SagaResult(orderId, OrderStatus.Cancelled, CancellationReasons.OutOfStock, null), result);
         Assert.Empty(harness.Bus.SentOf(MessageTypes.PaymentCaptureV1));
         Assert.Equal(CancellationReasons.OutOfStock, Assert.Single(harness.Bus.SentOf(MessageTypes.OrderCancelledV1)).PayloadAs<OrderCancelledV1>().Reason);
         await Invariants.AssertAsync(harness, [orderId]);
@@ -80,7 +80,7 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(SagaOutcomes.Cancelled, result.Outcome);
+        Assert.Equal(OrderStatus.Cancelled, result.Outcome);
         Assert.Equal(CancellationReasons.PaymentDeclined, result.Reason);
         var sent = harness.Bus.Sent.Select(m => m.Subject).ToList();
         Assert.True(sent.IndexOf(MessageTypes.InventoryReleasedV1) < sent.IndexOf(MessageTypes.OrderCancelledV1), string.Join(" > ", sent));
@@ -115,11 +115,11 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(new SagaResult(orderId, SagaOutcomes.Cancelled, CancellationReasons.PaymentTimedOut, null), result);
+        Assert.Equal(new SagaResult(orderId, OrderStatus.Cancelled, CancellationReasons.PaymentTimedOut, null), result);
         var sent = harness.Bus.Sent.Select(m => m.Subject).ToList();
         Assert.True(sent.IndexOf(MessageTypes.InventoryReleasedV1) < sent.IndexOf(MessageTypes.PaymentVoidV1), string.Join(" > ", sent));
         Assert.True(sent.IndexOf(MessageTypes.PaymentVoidedV1) < sent.IndexOf(MessageTypes.OrderCancelledV1), string.Join(" > ", sent));
-        Assert.Equal(SagaCommandIds.For(orderId, SagaSteps.VoidingPayment), Assert.Single(harness.Bus.SentOf(MessageTypes.PaymentVoidV1)).EventId);
+        Assert.Equal(SagaCommandIds.For(orderId, SagaCommandSteps.VoidPayment), Assert.Single(harness.Bus.SentOf(MessageTypes.PaymentVoidV1)).EventId);
 
         // Payments comes back: the void's tombstone makes the late capture fail, so no money is taken.
         Assert.Equal(1, harness.Bus.ReleaseHeld((_, m) => m.Subject == MessageTypes.PaymentCaptureV1));
@@ -144,7 +144,7 @@ public sealed class OrderSagaFlowTests(CosmosServerFixture fixture, ITestOutputH
 
         var result = await harness.CompletionAsync(orderId);
 
-        Assert.Equal(SagaOutcomes.Cancelled, result.Outcome);
+        Assert.Equal(OrderStatus.Cancelled, result.Outcome);
         Assert.Equal(CancellationReasons.PaymentDeclined, result.Reason);
         Assert.True(result.CompensationConfirmed);
         // Three sends of the same message (same id): two failed, the third went through, once.

@@ -27,7 +27,7 @@ public sealed class SagaDeliveryTests(CosmosServerFixture fixture)
         var starts = harness.Bus.SettledDeliveries.Where(s => s.Endpoint.Path == sagaEndpoint.Path).Select(s => s.Settlement).OfType<Settlement.Complete>().ToList();
         var late = await harness.Bus.RedeliverAsync(sagaEndpoint, placed, deliveryCount: 3);
 
-        Assert.Equal(SagaOutcomes.Confirmed, result.Outcome);
+        Assert.Equal(OrderStatus.Confirmed, result.Outcome);
         Assert.Equal(2, starts.Count);
         Assert.Single(starts, s => !s.Duplicate);
         Assert.True(Assert.IsType<Settlement.Complete>(late).Duplicate);
@@ -55,7 +55,7 @@ public sealed class SagaDeliveryTests(CosmosServerFixture fixture)
         var cancelled = await harness.CompletionAsync(declined);
         await harness.Bus.WaitIdleAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(SagaOutcomes.Confirmed, ok.Outcome);
+        Assert.Equal(OrderStatus.Confirmed, ok.Outcome);
         Assert.Equal(CancellationReasons.PaymentDeclined, cancelled.Reason);
         foreach (var type in new[] { MessageTypes.PaymentCaptureV1, MessageTypes.OrderConfirmedV1 })
             Assert.Single(harness.Bus.SentOf(type), e => e.Payload.GetProperty("orderId").GetString() == confirmed);
@@ -78,7 +78,7 @@ public sealed class SagaDeliveryTests(CosmosServerFixture fixture)
         var orderId = await harness.PlaceAsync("ord_latepay", "cust_456", ("WIDGET-001", 3));
 
         var result = await harness.CompletionAsync(orderId);
-        Assert.Equal(SagaOutcomes.Cancelled, result.Outcome);
+        Assert.Equal(OrderStatus.Cancelled, result.Outcome);
         Assert.Equal(CancellationReasons.PaymentTimedOut, result.Reason);
         Assert.False(result.CompensationConfirmed);
 
@@ -88,7 +88,7 @@ public sealed class SagaDeliveryTests(CosmosServerFixture fixture)
         await SagaHarness.EventuallyAsync(() => Task.FromResult(harness.Bus.SentOf(MessageTypes.PaymentRefundedV1).Count == 1), "the refund");
 
         var refund = Assert.Single(harness.Bus.SentOf(MessageTypes.PaymentRefundV1));
-        Assert.Equal(SagaCommandIds.For(orderId, SagaReplyRouter.LateRefundStep), refund.EventId);
+        Assert.Equal(SagaCommandIds.For(orderId, SagaCommandSteps.LateRefund), refund.EventId);
         Assert.Equal(Assert.Single(harness.Bus.SentOf(MessageTypes.PaymentCompletedV1)).EventId, refund.CausationId);
         Assert.Equal(PaymentStatus.Refunded, (await harness.PaymentAsync(orderId))!.Status);
         Assert.Equal(0, harness.CapturedFor(orderId));

@@ -25,7 +25,7 @@ public sealed class SagaFunctionShimTests(CosmosServerFixture fixture)
         await functions.StartAsync(Received(placed), actions, harness.Client, CancellationToken.None);
 
         Assert.Equal([placed.MessageId], actions.Completed);
-        Assert.Equal(SagaOutcomes.Confirmed, (await harness.CompletionAsync(orderId)).Outcome);
+        Assert.Equal(OrderStatus.Confirmed, (await harness.CompletionAsync(orderId)).Outcome);
         await Invariants.AssertAsync(harness, [orderId]);
     }
 

@@ -136,7 +136,7 @@ public sealed class SagaHarness : IAsyncDisposable
     public Task<OrderHeadDocument?> OrderAsync(string orderId) => Core.Streams.ReadHeadAsync(orderId, CancellationToken.None);
 
     public Task<PaymentDocument?> PaymentAsync(string orderId) =>
-        CosmosOutboxStore.TryReadAsync<PaymentDocument>(Core.Database.GetContainer(ContainerNames.Payments), PaymentDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
+        Core.Database.GetContainer(ContainerNames.Payments).TryReadItemAsync<PaymentDocument>(PaymentDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
 
     public Task<StockDocument?> StockAsync(string sku) => Core.Stock.ReadAsync(sku, CancellationToken.None);
 

@@ -66,7 +66,7 @@ public sealed class SagaLoadTests(CosmosServerFixture fixture, ITestOutputHelper
             var result = results[orderId];
             switch (expect)
             {
-                case Expect.Confirmed: Assert.Equal(SagaOutcomes.Confirmed, result.Outcome); break;
+                case Expect.Confirmed: Assert.Equal(OrderStatus.Confirmed, result.Outcome); break;
                 case Expect.Unstocked: Assert.Equal(SagaCancellationReasons.UnknownSku, result.Reason); break;
                 case Expect.Declined: Assert.Equal(CancellationReasons.PaymentDeclined, result.Reason); break;
                 case Expect.PaymentTimeout: Assert.Equal(CancellationReasons.PaymentTimedOut, result.Reason); break;

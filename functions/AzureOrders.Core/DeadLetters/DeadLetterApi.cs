@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text;
 using AzureOrders.Api;
-using AzureOrders.Orders;
 
 namespace AzureOrders.DeadLetters;
 
 /// <summary>
-/// The explorer as HTTP answers without ASP.NET types (like <see cref="OrdersApi"/>), so the Function App's ops
+/// The explorer as HTTP answers without ASP.NET types (like the orders API), so the Function App's ops
 /// endpoints stay one-line shims and the answers are tested without a host. Query parameters: reason,
 /// eventType, messageId, since, until (ISO-8601 or an age such as 2h), max, dryRun; purge also needs confirm=true.
 /// </summary>
@@ -129,5 +128,5 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
     private static ApiResponse Ok(Action<System.Text.Json.Utf8JsonWriter> write) => new(200, DeadLetterJson.ToUtf8(write), Json);
 
     private static ApiResponse Problem(int status, string type, string title, string detail) =>
-        OrdersApi.Problem(new ProblemDetails(ProblemBase + type, title, status, detail));
+        ApiResponse.Problem(new ProblemDetails(ProblemBase + type, title, status, detail));
 }

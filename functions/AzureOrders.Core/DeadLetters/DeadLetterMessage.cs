@@ -32,9 +32,9 @@ public sealed record DeadLetterMessage(
         var (bodyType, bodyId) = ReadEnvelopeIds(message.Body);
         var properties = message.ApplicationProperties;
         var eventType = bodyType
-            ?? properties.GetValueOrDefault("eventType") as string
+            ?? properties.GetValueOrDefault(MessageProperties.EventType) as string
             ?? properties.GetValueOrDefault(DeadLetterProperties.EventType) as string
-            ?? (message.Subject == Topology.RedeliverySubject ? null : message.Subject);
+            ?? (message.Subject == MessageProperties.RedeliverySubject ? null : message.Subject);
         return new DeadLetterMessage(
             DeadLetterEntities.KeyOf(endpoint),
             message.SequenceNumber,

@@ -14,8 +14,6 @@ namespace AzureOrders.Diagnostics;
 public static class MessagingTelemetry
 {
     public const string System = "servicebus";
-    public const string TraceParentProperty = "traceparent";
-    public const string DiagnosticIdProperty = "Diagnostic-Id";
 
     // Semantic convention attribute names (messaging, 1.27+).
     public const string SystemTag = "messaging.system";
@@ -128,7 +126,7 @@ public static class MessagingTelemetry
     public static ActivityContext? ParentOf(InboundMessage message)
     {
         if (message.ApplicationProperties is not { } properties) return null;
-        foreach (var key in (ReadOnlySpan<string>)[TraceParentProperty, DiagnosticIdProperty])
+        foreach (var key in (ReadOnlySpan<string>)[MessageProperties.TraceParent, MessageProperties.DiagnosticId])
             if (properties.TryGetValue(key, out var value) && value is string text && ActivityContext.TryParse(text, null, isRemote: true, out var context))
                 return context;
         return null;

@@ -23,6 +23,9 @@ public static class OrderMetrics
     public static readonly Counter<long> HandlerRetriesInDelivery =
         Telemetry.Meter.CreateCounter<long>("azureorders.handler.retries_in_delivery", "{retry}", "Handle steps re-run inside one delivery after a transient Cosmos DB failure, by consumer.");
 
+    public static readonly Counter<long> DelayedRetries =
+        Telemetry.Meter.CreateCounter<long>("azureorders.messages.delayed_retries", "{retry}", "Copies of a transiently failed message scheduled for a later retry, by consumer and retry number.");
+
     public static readonly Counter<long> DeadLetters =
         Telemetry.Meter.CreateCounter<long>("azureorders.messages.dead_lettered", "{message}", "Messages the pipeline dead-lettered, by consumer and reason.");
 

@@ -29,6 +29,7 @@ public static class Telemetry
         public const string Outcome = "azureorders.outcome";
         public const string Reason = "azureorders.reason";
         public const string DeadLetterReason = "azureorders.dead_letter_reason";
+        public const string Retry = "azureorders.retry";
     }
 
     /// <summary>Tags a span with the ids that find an order's journey (also log scope values: hosts track activity tags in log scopes).</summary>

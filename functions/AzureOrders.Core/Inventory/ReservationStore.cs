@@ -11,7 +11,7 @@ public sealed class ReservationStore(Database database, TimeProvider time)
     private readonly ContainerSpec _spec = Containers.Get(ContainerNames.Reservations);
 
     public Task<ReservationDocument?> ReadAsync(string orderId, CancellationToken cancellationToken) =>
-        CosmosOutboxStore.TryReadAsync<ReservationDocument>(_container, ReservationDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
+        _container.TryReadItemAsync<ReservationDocument>(ReservationDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
 
     /// <summary>
     /// One batch: the reservation (created, replaced under its ETag, or left as is when null), the dedupe

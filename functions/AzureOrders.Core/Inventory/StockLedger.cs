@@ -32,7 +32,7 @@ public sealed class StockLedger(Database database, TimeProvider time)
             if (stock.Available < line.Quantity)
             {
                 // Short now, but a previous delivery of this command may already hold the line.
-                var existing = await CosmosOutboxStore.TryReadAsync<HoldDocument>(_inventory, HoldDocument.IdFor(orderId), new PartitionKey(line.Sku), cancellationToken);
+                var existing = await _inventory.TryReadItemAsync<HoldDocument>(HoldDocument.IdFor(orderId), new PartitionKey(line.Sku), cancellationToken);
                 return existing is null ? HoldOutcome.Insufficient : HoldOutcome.AlreadyHeld;
             }
 
@@ -67,7 +67,7 @@ public sealed class StockLedger(Database database, TimeProvider time)
     /// </summary>
     public async Task<int> ReleaseAsync(string orderId, string sku, CancellationToken cancellationToken)
     {
-        var hold = await CosmosOutboxStore.TryReadAsync<HoldDocument>(_inventory, HoldDocument.IdFor(orderId), new PartitionKey(sku), cancellationToken);
+        var hold = await _inventory.TryReadItemAsync<HoldDocument>(HoldDocument.IdFor(orderId), new PartitionKey(sku), cancellationToken);
         if (hold is null) return 0;
         var batch = _inventory.CreateTransactionalBatch(new PartitionKey(sku))
             .DeleteItem(hold.Id, new TransactionalBatchItemRequestOptions { IfMatchEtag = hold.ETag })
@@ -85,7 +85,7 @@ public sealed class StockLedger(Database database, TimeProvider time)
     }
 
     public Task<StockDocument?> ReadAsync(string sku, CancellationToken cancellationToken) =>
-        CosmosOutboxStore.TryReadAsync<StockDocument>(_inventory, StockDocument.DocumentId, new PartitionKey(sku), cancellationToken);
+        _inventory.TryReadItemAsync<StockDocument>(StockDocument.DocumentId, new PartitionKey(sku), cancellationToken);
 
     /// <summary>Seeds stock for local runs and tests (upsert: running it again resets the numbers).</summary>
     public async Task SeedAsync(IEnumerable<Product> products, CancellationToken cancellationToken)

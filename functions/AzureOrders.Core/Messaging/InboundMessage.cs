@@ -12,4 +12,16 @@ public sealed record InboundMessage(
     string? MessageId = null,
     string? Subject = null,
     int DeliveryCount = 1,
-    IReadOnlyDictionary<string, object?>? ApplicationProperties = null);
+    IReadOnlyDictionary<string, object?>? ApplicationProperties = null,
+    string? CorrelationId = null,
+    string? ContentType = null)
+{
+    /// <summary>Delayed retries this message has had: <see cref="MessageProperties.RetryCount"/>, 0 on an original.</summary>
+    public int RetryCount => ApplicationProperties?.GetValueOrDefault(MessageProperties.RetryCount) switch
+    {
+        int n => n,
+        long n => (int)n,
+        string text when int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var n) => n,
+        _ => 0,
+    };
+}

@@ -2,20 +2,37 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using AzureOrders.Contracts;
 using AzureOrders.Diagnostics;
+using AzureOrders.Messaging.Dispatch;
 using AzureOrders.Persistence;
 
 namespace AzureOrders.Messaging;
 
-public sealed record PipelineOptions
+/// <summary>How every consumer handles messages; section <c>Messaging</c> (e.g. <c>Messaging:DelayedRetry:MaxRetries</c>).</summary>
+public sealed record MessagingOptions
 {
+    public const string Section = "Messaging";
+
     /// <summary>Larger bodies are refused as malformed (our messages are small facts; a megabyte is a bug or an attack).</summary>
-    public int MaxBodyBytes { get; init; } = 64 * 1024;
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>Currency assumed when upcasting order.placed.v1 (which has none) to v2.</summary>
-    public string DefaultCurrency { get; init; } = OrderPlacedUpcaster.DefaultCurrency;
+    public string DefaultCurrency { get; set; } = OrderPlacedUpcaster.DefaultCurrency;
 
     /// <summary>Re-running the handle step inside one delivery when Cosmos DB fails transiently.</summary>
-    public CosmosRetryOptions CosmosRetry { get; init; } = new();
+    public CosmosRetryOptions CosmosRetry { get; set; } = new();
+
+    /// <summary>Redelivery after a growing backoff when a failure outlasts the in-delivery retry.</summary>
+    public DelayedRetryOptions DelayedRetry { get; set; } = new();
+
+    /// <summary>Problems with the settings, each naming its key (empty when valid).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxBodyBytes <= 0) yield return $"{Section}:MaxBodyBytes must be positive, not {MaxBodyBytes}.";
+        if (DefaultCurrency is not { Length: 3 }) yield return $"{Section}:DefaultCurrency must be a three-letter ISO 4217 code, not '{DefaultCurrency}'.";
+        if (CosmosRetry.MaxAttempts < 1) yield return $"{Section}:CosmosRetry:MaxAttempts must be at least 1, not {CosmosRetry.MaxAttempts}.";
+        if (CosmosRetry.MaxDelay < CosmosRetry.MinDelay) yield return $"{Section}:CosmosRetry:MaxDelay must not be below MinDelay.";
+        foreach (var problem in DelayedRetry.Problems($"{Section}:DelayedRetry")) yield return problem;
+    }
 }
 
 /// <summary>
@@ -26,16 +43,16 @@ public sealed record PipelineOptions
 public sealed record CosmosRetryOptions
 {
     /// <summary>Handle attempts per delivery, the first included (1 turns the retry off).</summary>
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; set; } = 3;
 
-    public TimeSpan MinDelay { get; init; } = TimeSpan.FromMilliseconds(50);
-    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan MinDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Longest wait a Cosmos retry-after hint may impose here. A longer ask means the account is in trouble for a
     /// while: better give the message back to the broker (which spaces deliveries out) than hold its lock.
     /// </summary>
-    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The wait before the next attempt: a jittered delay, at least what Cosmos asked for (capped).</summary>
     /// <param name="jitter">A number in [0, 1] that picks the delay between <see cref="MinDelay"/> and <see cref="MaxDelay"/>.</param>
@@ -60,19 +77,19 @@ public sealed class MessagePipeline
 {
     private readonly string _consumer;
     private readonly FrozenDictionary<string, IMessageHandler> _handlers;
-    private readonly OutboxDispatcher _dispatcher;
+    private readonly OutboxPublisher _dispatcher;
     private readonly IOutboxStore _outbox;
     private readonly TimeProvider _time;
-    private readonly PipelineOptions _options;
+    private readonly MessagingOptions _options;
 
-    public MessagePipeline(string consumer, IEnumerable<IMessageHandler> handlers, OutboxDispatcher dispatcher, IOutboxStore outbox, TimeProvider time, PipelineOptions? options = null)
+    public MessagePipeline(string consumer, IEnumerable<IMessageHandler> handlers, OutboxPublisher dispatcher, IOutboxStore outbox, TimeProvider time, MessagingOptions? options = null)
     {
         _outbox = outbox;
         _consumer = consumer;
         _handlers = handlers.SelectMany(h => h.MessageTypes.Select(t => (t, h))).ToFrozenDictionary(x => x.t, x => x.h, StringComparer.Ordinal);
         _dispatcher = dispatcher;
         _time = time;
-        _options = options ?? new PipelineOptions();
+        _options = options ?? new MessagingOptions();
     }
 
     public string Consumer => _consumer;
@@ -142,7 +159,7 @@ public sealed class MessagePipeline
             var eventType = root.GetProperty("eventType").GetString()!;
             // A targeted re-delivery carries Subject "redelivery" so that only its target's redelivery rule matches.
             if (message.Subject is { Length: > 0 } subject && !string.Equals(subject, eventType, StringComparison.Ordinal)
-                && !(subject == Topology.RedeliverySubject && message.ApplicationProperties?.ContainsKey(Topology.RedeliveryProperty) == true))
+                && !(subject == MessageProperties.RedeliverySubject && message.ApplicationProperties?.ContainsKey(MessageProperties.RedeliverTo) == true))
                 return DeadLetter(DeadLetterReason.MalformedMessage, $"Subject '{subject}' contradicts eventType '{eventType}'", eventType);
             if (!MessageCatalog.TryGet(eventType, out _))
                 return DeadLetter(DeadLetterReason.UnsupportedEventType, $"unknown message type or version '{eventType}'", eventType);
@@ -226,9 +243,9 @@ public sealed class MessagePipeline
             }
             catch (Exception e)
             {
-                // Transient faults (past the in-delivery retries above) and unknown errors alike are retried with
-                // backoff; the broker's maxDeliveryCount dead-letters a message that keeps failing, so nothing loops forever.
-                return new Settlement.Retry(e, TransientFaults.BackoffFor(message.DeliveryCount)) { Attempts = attempts };
+                // Transient faults (past the in-delivery retries above) and unknown errors alike get delayed retries from
+                // the dispatcher, then the dead-letter queue (RetriesExhausted): nothing loops forever.
+                return new Settlement.Retry(e) { Attempts = attempts };
             }
         }
     }
@@ -236,17 +253,6 @@ public sealed class MessagePipeline
     private static string? TypeOf(JsonElement root) =>
         root.TryGetProperty("eventType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
 
-    private Settlement.DeadLetter DeadLetter(DeadLetterReason reason, string description, string? eventType, Exception? exception = null, IMessageHandler? handler = null)
-    {
-        var properties = new Dictionary<string, object>(StringComparer.Ordinal)
-        {
-            [DeadLetterProperties.Handler] = handler is null ? _consumer : $"{_consumer}/{handler.Name}",
-            [DeadLetterProperties.Time] = _time.GetUtcNow().ToString("O"),
-        };
-        if (exception is not null) properties[DeadLetterProperties.ExceptionType] = exception.GetType().FullName!;
-        if (eventType is not null) properties[DeadLetterProperties.EventType] = eventType;
-        // Service Bus limits the description to 4 KB; schema error lists can be long.
-        if (description.Length > 1024) description = description[..1021] + "...";
-        return new Settlement.DeadLetter(reason, description, properties);
-    }
+    private Settlement.DeadLetter DeadLetter(DeadLetterReason reason, string description, string? eventType, Exception? exception = null, IMessageHandler? handler = null) =>
+        Settlement.DeadLetter.Create(reason, description, handler is null ? _consumer : $"{_consumer}/{handler.Name}", _time.GetUtcNow(), eventType, exception);
 }

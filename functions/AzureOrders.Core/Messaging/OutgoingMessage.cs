@@ -22,15 +22,15 @@ public sealed record OutgoingMessage(
     {
         var properties = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            ["eventType"] = envelope.EventType,
+            [MessageProperties.EventType] = envelope.EventType,
         };
-        if (envelope.Source is { } source) properties["source"] = source;
-        if (envelope.CausationId is { } causation) properties["causationId"] = causation.ToString("D");
+        if (envelope.Source is { } source) properties[MessageProperties.Source] = source;
+        if (envelope.CausationId is { } causation) properties[MessageProperties.CausationId] = causation.ToString("D");
         traceParent ??= Activity.Current?.Id;
         if (traceParent is not null)
         {
-            properties["traceparent"] = traceParent;
-            properties["Diagnostic-Id"] = traceParent;
+            properties[MessageProperties.TraceParent] = traceParent;
+            properties[MessageProperties.DiagnosticId] = traceParent;
         }
         return new OutgoingMessage(
             envelope,

@@ -13,6 +13,8 @@ public enum DeadLetterReason
     SchemaValidationFailed,
     /// <summary>Schema-valid but impossible (totals differ from the lines, duplicate SKUs, ...).</summary>
     InvariantViolated,
+    /// <summary>Transient failures outlasted every delayed retry (the description names the last error and the count).</summary>
+    RetriesExhausted,
 }
 
 /// <summary>How the host must settle the message; the host never decides this itself (AutoCompleteMessages = false).</summary>
@@ -31,23 +33,32 @@ public abstract record Settlement
     public sealed record Complete(Envelope Envelope, bool Duplicate, IReadOnlyList<Envelope> Published) : Settlement;
 
     /// <summary>
-    /// Transient: abandon so the broker redelivers (after <see cref="Delay"/> if the host can defer; the
-    /// broker dead-letters after maxDeliveryCount). Never a hot loop.
+    /// Transient: the dispatcher schedules a delayed retry for this endpoint (growing backoff), or dead-letters with
+    /// RetriesExhausted when the retries are used up. Never a hot loop.
     /// </summary>
-    public sealed record Retry(Exception Exception, TimeSpan Delay) : Settlement;
+    public sealed record Retry(Exception Exception) : Settlement;
 
     /// <summary>Permanent: dead-letter now. <see cref="Properties"/> go into the message's application properties.</summary>
     public sealed record DeadLetter(DeadLetterReason Reason, string Description, IReadOnlyDictionary<string, object> Properties) : Settlement
     {
         public string ReasonCode => Reason.ToString();
+
+        /// <summary>A dead-letter decision with its context properties (handler, time, exception type, event type).</summary>
+        public static DeadLetter Create(DeadLetterReason reason, string description, string handler, DateTimeOffset now,
+            string? eventType = null, Exception? exception = null, IReadOnlyDictionary<string, object>? extra = null)
+        {
+            var properties = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                [DeadLetterProperties.Handler] = handler,
+                [DeadLetterProperties.Time] = now.ToString("O"),
+            };
+            if (exception is not null) properties[DeadLetterProperties.ExceptionType] = exception.GetType().FullName!;
+            if (eventType is not null) properties[DeadLetterProperties.EventType] = eventType;
+            foreach (var (key, value) in extra ?? new Dictionary<string, object>()) properties[key] = value;
+            // Service Bus limits the description to 4 KB; schema error lists can be long.
+            if (description.Length > 1024) description = description[..1021] + "...";
+            return new DeadLetter(reason, description, properties);
+        }
     }
 }
 
-/// <summary>Names of the properties a dead-lettered message carries besides reason and description.</summary>
-public static class DeadLetterProperties
-{
-    public const string Handler = "dlq-handler";
-    public const string ExceptionType = "dlq-exception-type";
-    public const string Time = "dlq-time";
-    public const string EventType = "dlq-event-type";
-}

@@ -68,7 +68,7 @@ public sealed record Endpoint(EntityKind Kind, string EntityName, string? Subscr
     /// <summary>The entity path Service Bus reports (<c>orders/subscriptions/saga</c> or the queue name).</summary>
     public string Path => Kind == EntityKind.Queue ? EntityName : $"{EntityName}/subscriptions/{SubscriptionName}";
 
-    /// <summary>The value of <see cref="Topology.RedeliveryProperty"/> that targets only this subscription.</summary>
+    /// <summary>The value of <see cref="MessageProperties.RedeliverTo"/> that targets only this subscription.</summary>
     public string? RedeliveryTarget => Kind == EntityKind.Topic ? $"{EntityName}/{SubscriptionName}" : null;
 }
 
@@ -79,15 +79,6 @@ internal sealed partial class TopologyJsonContext : JsonSerializerContext;
 /// <summary>The loaded topology plus the routing questions Core asks of it.</summary>
 public sealed record Topology(IReadOnlyList<TopicSpec> Topics, IReadOnlyList<QueueSpec> Queues)
 {
-    /// <summary>Application property a re-sent message carries (value "topic/subscription") so only that subscription's rule matches.</summary>
-    public const string RedeliveryProperty = "redeliverTo";
-
-    /// <summary>
-    /// Subject of a message re-sent to one subscription: not an event type, so no subscription's event-type rule
-    /// matches it, and only the rule on <see cref="RedeliveryProperty"/> = "topic/subscription" lets it in.
-    /// </summary>
-    public const string RedeliverySubject = "redelivery";
-
     private static readonly Lazy<string> EmbeddedJson = new(() =>
     {
         using var stream = typeof(Topology).Assembly.GetManifestResourceStream("AzureOrders.topology.json")
@@ -172,8 +163,8 @@ public sealed record Topology(IReadOnlyList<TopicSpec> Topics, IReadOnlyList<Que
                     problems.Add($"{t.Name}/{s.Name}: filter on {type}, which topic {t.Name} does not carry");
                 var target = $"{t.Name}/{s.Name}";
                 if (!s.Rules.Any(r => r.CorrelationFilter?.Properties is { } p &&
-                                      p.TryGetValue(RedeliveryProperty, out var v) && v == target))
-                    problems.Add($"{target}: no '{RedeliveryProperty}' = '{target}' rule for targeted re-delivery");
+                                      p.TryGetValue(MessageProperties.RedeliverTo, out var v) && v == target))
+                    problems.Add($"{target}: no '{MessageProperties.RedeliverTo}' = '{target}' rule for targeted re-delivery");
             }
         }
         foreach (var q in Queues)

@@ -63,8 +63,4 @@ public static class TransientFaults
         or 410 // gone (partition moved)
         or 449 // retry with
         or 500; // the service asks the client to retry internal errors
-
-    /// <summary>Exponential backoff hint from the delivery count (1 s, 2 s, 4 s ... capped at 60 s).</summary>
-    public static TimeSpan BackoffFor(int deliveryCount) =>
-        TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Clamp(deliveryCount - 1, 0, 6))));
 }

@@ -2,14 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace AzureOrders.Orders;
 
-public static class OrderStatus
-{
-    public const string Placed = "PLACED";
-    public const string Processing = "PROCESSING";
-    public const string Confirmed = "CONFIRMED";
-    public const string Cancelled = "CANCELLED";
-}
-
 /// <summary>
 /// Snapshot at the head of an order stream (orders container, partition = streamId = orderId). It is
 /// replaced with If-Match on every append: the optimistic-concurrency guard of the stream. The events

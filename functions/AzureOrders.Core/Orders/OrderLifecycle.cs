@@ -20,7 +20,7 @@ public sealed record TransitionResult(TransitionOutcome Outcome, string Status);
 /// Confirm and cancel, called by the saga's activities. Idempotent (a retried activity changes nothing),
 /// final states never flip (confirmed never becomes cancelled or the reverse), ids derived from the order.
 /// </summary>
-public sealed class OrderLifecycle(OrderStream stream, OutboxDispatcher dispatcher, TimeProvider time)
+public sealed class OrderLifecycle(OrderStream stream, OutboxPublisher dispatcher, TimeProvider time)
 {
     /// <param name="causationId">EventId of the message that made the saga decide (e.g. payment.completed).</param>
     public Task<TransitionResult> ConfirmAsync(string orderId, string paymentId, Guid? causationId, CancellationToken cancellationToken) =>

@@ -18,7 +18,7 @@ public sealed class OrderStream(Database database, TimeProvider time)
     private readonly ContainerSpec _spec = Containers.Get(ContainerNames.Orders);
 
     public Task<OrderHeadDocument?> ReadHeadAsync(string orderId, CancellationToken cancellationToken) =>
-        CosmosOutboxStore.TryReadAsync<OrderHeadDocument>(_container, OrderHeadDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
+        _container.TryReadItemAsync<OrderHeadDocument>(OrderHeadDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
 
     /// <summary>The stored events of an order, in order (a partition-scoped query).</summary>
     public async Task<IReadOnlyList<OutboxDocument>> ReadEventsAsync(string orderId, CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed class OrderStream(Database database, TimeProvider time)
     }
 
     public async Task<OutboxDocument?> ReadEventAsync(string orderId, long version, CancellationToken cancellationToken) =>
-        await CosmosOutboxStore.TryReadAsync<OutboxDocument>(_container, OrderHeadDocument.EventDocumentId(version), new PartitionKey(orderId), cancellationToken);
+        await _container.TryReadItemAsync<OutboxDocument>(OrderHeadDocument.EventDocumentId(version), new PartitionKey(orderId), cancellationToken);
 
     /// <summary>Appends <paramref name="events"/> after <paramref name="expected"/> (null = new stream) and returns their outbox entries.</summary>
     /// <exception cref="StreamConcurrencyException">The stream moved on since <paramref name="expected"/> was read.</exception>

@@ -23,7 +23,7 @@ public sealed class OrderViewProjectionHandler(Database database, TimeProvider t
         var orderId = OrderViewProjection.OrderIdOf(context.Payload);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await CosmosOutboxStore.TryReadAsync<OrderViewDocument>(_views, orderId, new PartitionKey(orderId), cancellationToken);
+            var current = await _views.TryReadItemAsync<OrderViewDocument>(orderId, new PartitionKey(orderId), cancellationToken);
             // The view is itself keyed by eventId: a redelivery that finds its event there writes nothing.
             if (OrderViewProjection.Contains(current, context.Envelope.EventId)) return HandlerOutcome.AlreadyHandled(null, orderId);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AzureOrders.Api;
 using AzureOrders.Contracts;
 using AzureOrders.Messaging;
 using AzureOrders.Persistence;
@@ -10,8 +11,8 @@ namespace AzureOrders.Orders;
 public sealed record PlaceOrderOptions
 {
     /// <summary>The order.placed version producers emit (v1 while v1-only consumers remain).</summary>
-    public string EmitVersion { get; init; } = MessageTypes.OrderPlacedV1;
-    public string Currency { get; init; } = OrderPlacedUpcaster.DefaultCurrency;
+    public string EmitVersion { get; set; } = MessageTypes.OrderPlacedV1;
+    public string Currency { get; set; } = OrderPlacedUpcaster.DefaultCurrency;
 }
 
 public abstract record PlaceOrderResult
@@ -31,7 +32,7 @@ public abstract record PlaceOrderResult
 public sealed class PlaceOrderService(
     OrderStream stream,
     IProductCatalog catalog,
-    OutboxDispatcher dispatcher,
+    OutboxPublisher dispatcher,
     TimeProvider time,
     PlaceOrderOptions? options = null,
     Func<Guid>? newOrderGuid = null)

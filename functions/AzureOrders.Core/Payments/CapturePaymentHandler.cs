@@ -10,7 +10,7 @@ namespace AzureOrders.Payments;
 /// payment, dedupe key and reply commit in one batch. A void that came first makes the capture fail
 /// without calling the gateway. Round trips: read + batch.
 /// </summary>
-public sealed class CapturePaymentHandler(PaymentStore payments, IPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class CapturePaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.capture";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentCaptureV1];

@@ -11,7 +11,7 @@ public sealed class PaymentStore(Database database, TimeProvider time)
     private readonly ContainerSpec _spec = Containers.Get(ContainerNames.Payments);
 
     public Task<PaymentDocument?> ReadAsync(string orderId, CancellationToken cancellationToken) =>
-        CosmosOutboxStore.TryReadAsync<PaymentDocument>(_container, PaymentDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
+        _container.TryReadItemAsync<PaymentDocument>(PaymentDocument.DocumentId, new PartitionKey(orderId), cancellationToken);
 
     /// <param name="next">New state (created, or replaced under <paramref name="current"/>'s ETag); null leaves the state as is.</param>
     public Task<PartitionWriteResult> CommitAsync(

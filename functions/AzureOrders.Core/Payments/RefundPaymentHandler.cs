@@ -8,7 +8,7 @@ namespace AzureOrders.Payments;
 /// payment.refund.v1: return a captured payment (e.g. payment.completed reached a saga that had already
 /// cancelled). Nothing captured: a VOIDED tombstone and a refund of 0, so a capture still in flight fails.
 /// </summary>
-public sealed class RefundPaymentHandler(PaymentStore payments, IPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class RefundPaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.refund";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentRefundV1];

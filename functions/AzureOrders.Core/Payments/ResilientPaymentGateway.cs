@@ -7,11 +7,11 @@ namespace AzureOrders.Payments;
 
 public sealed record GatewayResilienceOptions
 {
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
-    public double FailureRatio { get; init; } = 0.5;
-    public int MinimumThroughput { get; init; } = 5;
-    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+    public double FailureRatio { get; set; } = 0.5;
+    public int MinimumThroughput { get; set; } = 5;
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>

@@ -7,13 +7,13 @@ namespace AzureOrders.Payments;
 public sealed record GatewaySimulatorOptions
 {
     /// <summary>Added to every call (use a TimeProvider that can be advanced in tests).</summary>
-    public TimeSpan Latency { get; init; } = TimeSpan.Zero;
+    public TimeSpan Latency { get; set; } = TimeSpan.Zero;
 
     /// <summary>How many times a "flaky" customer's call fails transiently before it succeeds.</summary>
-    public int FlakyFailures { get; init; } = 2;
+    public int FlakyFailures { get; set; } = 2;
 
     /// <summary>Amounts above this are declined (amount_limit).</summary>
-    public long LimitInCents { get; init; } = 1_000_000_00;
+    public long LimitInCents { get; set; } = 1_000_000_00;
 }
 
 /// <summary>

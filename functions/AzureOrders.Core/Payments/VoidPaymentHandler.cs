@@ -9,7 +9,7 @@ namespace AzureOrders.Payments;
 /// (a late capture then fails). Failed: marked voided. Captured: refunded through the gateway, replying
 /// payment.refunded and payment.voided. Already voided/refunded: the same answer again.
 /// </summary>
-public sealed class VoidPaymentHandler(PaymentStore payments, IPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class VoidPaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.void";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentVoidV1];

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Cosmos;
 
 namespace AzureOrders.Persistence;
@@ -12,21 +13,22 @@ namespace AzureOrders.Persistence;
 public static class CosmosClientFactory
 {
     /// <summary>Connection string form (local runs, tests): AccountEndpoint=...;AccountKey=...;</summary>
-    public static CosmosClient Create(string connectionString, Action<CosmosClientOptions>? configure = null)
+    /// <param name="documents">The services' document metadata (<see cref="CosmosDocuments"/>); the shared persistence documents are always known.</param>
+    public static CosmosClient Create(string connectionString, Action<CosmosClientOptions>? configure = null, IEnumerable<IJsonTypeInfoResolver>? documents = null)
     {
         var endpoint = ParseEndpoint(connectionString);
-        return new CosmosClient(connectionString, BuildOptions(endpoint, configure));
+        return new CosmosClient(connectionString, BuildOptions(endpoint, configure, documents));
     }
 
     /// <summary>Token form (Azure, managed identity): no keys anywhere.</summary>
-    public static CosmosClient Create(Uri endpoint, Azure.Core.TokenCredential credential, Action<CosmosClientOptions>? configure = null) =>
-        new(endpoint.ToString(), credential, BuildOptions(endpoint, configure));
+    public static CosmosClient Create(Uri endpoint, Azure.Core.TokenCredential credential, Action<CosmosClientOptions>? configure = null, IEnumerable<IJsonTypeInfoResolver>? documents = null) =>
+        new(endpoint.ToString(), credential, BuildOptions(endpoint, configure, documents));
 
-    public static CosmosClientOptions BuildOptions(Uri endpoint, Action<CosmosClientOptions>? configure = null)
+    public static CosmosClientOptions BuildOptions(Uri endpoint, Action<CosmosClientOptions>? configure = null, IEnumerable<IJsonTypeInfoResolver>? documents = null)
     {
         var options = new CosmosClientOptions
         {
-            Serializer = new CosmosJsonSerializer(CosmosJsonContext.Default),
+            Serializer = new CosmosJsonSerializer(documents),
             ApplicationName = "AzureOrders",
             // Writes return only headers: handlers never need the echoed body, and it saves bandwidth.
             EnableContentResponseOnWrite = false,

@@ -1,33 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AzureOrders.Contracts;
-using AzureOrders.Inventory;
-using AzureOrders.Notifications;
-using AzureOrders.Orders;
-using AzureOrders.Payments;
 
 namespace AzureOrders.Persistence;
 
 /// <summary>
-/// Source-generated metadata for everything stored in Cosmos, plus the primitives the SDK hands the
-/// serializer (patch values, query parameters). camelCase like the wire contracts.
+/// Source-generated metadata for the shared persistence documents (outbox, dedupe keys) and the primitives the SDK
+/// hands the serializer (patch values, query parameters). camelCase like the wire contracts. Each service brings the
+/// metadata of its own documents (<see cref="CosmosDocuments"/>), so this layer knows none of them.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OutboxDocument))]
 [JsonSerializable(typeof(DedupeDocument))]
-[JsonSerializable(typeof(OrderHeadDocument))]
-[JsonSerializable(typeof(OrderViewDocument))]
-[JsonSerializable(typeof(StockDocument))]
-[JsonSerializable(typeof(HoldDocument))]
-[JsonSerializable(typeof(ReservationDocument))]
-[JsonSerializable(typeof(PaymentDocument))]
-[JsonSerializable(typeof(NotificationDocument))]
 // The SDK deserializes query pages as arrays of the item type.
 [JsonSerializable(typeof(OutboxDocument[]))]
-[JsonSerializable(typeof(StockDocument[]))]
-[JsonSerializable(typeof(OrderViewDocument[]))]
 [JsonSerializable(typeof(Envelope))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]

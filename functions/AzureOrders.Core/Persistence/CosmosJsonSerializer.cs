@@ -10,10 +10,20 @@ namespace AzureOrders.Persistence;
 /// metadata only (no reflection, same camelCase as the wire contracts). A type without metadata fails
 /// loudly instead of silently falling back to Newtonsoft.
 /// </summary>
-public sealed class CosmosJsonSerializer(JsonSerializerContext context) : CosmosSerializer
+public sealed class CosmosJsonSerializer : CosmosSerializer
 {
-    // The context's own options carry its naming policy and ignore conditions; fresh options would lose them.
-    private readonly JsonSerializerOptions _options = context.Options;
+    private readonly JsonSerializerOptions _options;
+
+    /// <param name="documents">The services' document metadata, besides the shared persistence documents.</param>
+    public CosmosJsonSerializer(IEnumerable<IJsonTypeInfoResolver>? documents = null)
+    {
+        // A copy of the shared context's options keeps its naming policy and ignore conditions for every resolver.
+        _options = new JsonSerializerOptions(CosmosJsonContext.Default.Options)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine([CosmosJsonContext.Default, .. documents ?? []]),
+        };
+        _options.MakeReadOnly();
+    }
 
     public override T FromStream<T>(Stream stream)
     {
@@ -36,5 +46,5 @@ public sealed class CosmosJsonSerializer(JsonSerializerContext context) : Cosmos
     }
 
     private JsonTypeInfo TypeInfo(Type type) =>
-        _options.GetTypeInfo(type) ?? throw new NotSupportedException($"{type} has no source-generated JSON metadata; add it to {nameof(CosmosJsonContext)}.");
+        _options.GetTypeInfo(type) ?? throw new NotSupportedException($"{type} has no source-generated JSON metadata; register its service's JsonSerializerContext with AddCosmosDocuments.");
 }

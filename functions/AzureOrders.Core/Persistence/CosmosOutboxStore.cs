@@ -65,13 +65,13 @@ public sealed class CosmosOutboxStore(Database database, TimeProvider time) : IO
     {
         var target = database.GetContainer(container);
         var pk = new PartitionKey(partitionKey);
-        var dedupe = await TryReadAsync<DedupeDocument>(target, DedupeDocument.IdFor(consumer, eventId), pk, cancellationToken);
+        var dedupe = await target.TryReadItemAsync<DedupeDocument>(DedupeDocument.IdFor(consumer, eventId), pk, cancellationToken);
         if (dedupe is null) return [];
         var spec = Containers.Get(container);
         var result = new List<OutboxEntry>();
         foreach (var id in dedupe.OutboxIds)
         {
-            var document = await TryReadAsync<OutboxDocument>(target, id, pk, cancellationToken);
+            var document = await target.TryReadItemAsync<OutboxDocument>(id, pk, cancellationToken);
             if (document is { Dispatched: false }) result.Add(ToEntry(spec, document));
         }
         return result;
@@ -79,16 +79,4 @@ public sealed class CosmosOutboxStore(Database database, TimeProvider time) : IO
 
     private static OutboxEntry ToEntry(ContainerSpec spec, OutboxDocument d) =>
         new(d.Envelope, new OutboxAddress(spec.Name, d.StreamId ?? d.OrderId ?? d.Sku ?? throw new InvalidDataException($"Outbox document {d.Id} has no partition key."), d.Id));
-
-    public static async Task<T?> TryReadAsync<T>(Container container, string id, PartitionKey partitionKey, CancellationToken cancellationToken) where T : class
-    {
-        try
-        {
-            return (await container.ReadItemAsync<T>(id, partitionKey, cancellationToken: cancellationToken)).Resource;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Messaging;
+using AzureOrders.Messaging.Dispatch;
 
 namespace AzureOrders.ServiceBus;
 
@@ -9,7 +10,7 @@ namespace AzureOrders.ServiceBus;
 /// broker's duplicate detection drops a republished event). One sender per entity, created once and reused:
 /// a sender owns an AMQP link, and opening one per message costs a round trip and a CBS token each time.
 /// </summary>
-public sealed class ServiceBusEventPublisher(ServiceBusClient client) : IEventPublisher, IAsyncDisposable
+public sealed class ServiceBusEventPublisher(ServiceBusClient client) : IEventPublisher, IDelayedRetryScheduler, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ServiceBusSender> _senders = new(StringComparer.OrdinalIgnoreCase);
 
@@ -47,6 +48,19 @@ public sealed class ServiceBusEventPublisher(ServiceBusClient client) : IEventPu
                 batch.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// A delayed retry is a scheduled <see cref="TargetedCopy"/> for the failing endpoint only: other subscribers of the
+    /// topic, which handled the original, never see it.
+    /// </summary>
+    public Task ScheduleAsync(DelayedRetry retry, CancellationToken cancellationToken)
+    {
+        var (sendTo, copy) = TargetedCopy.Create(retry.Endpoint, retry.Message, retry.MessageId);
+        copy.ApplicationProperties[MessageProperties.RetryCount] = retry.Retry;
+        copy.ApplicationProperties[MessageProperties.RetryOf] = retry.RetryOf;
+        copy.ApplicationProperties[MessageProperties.RetryReason] = retry.Reason;
+        return SenderFor(sendTo).ScheduleMessageAsync(copy, retry.DueAt, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -6,9 +6,6 @@ namespace AzureOrders.ServiceBus;
 /// <summary>The one place where our messages meet the Service Bus SDK types, in both directions.</summary>
 public static class ServiceBusMessageMapping
 {
-    /// <summary>Application property that routes a re-delivery to one subscription (the topology's "redelivery" rule).</summary>
-    public const string RedeliverTo = "redeliverTo";
-
     public static ServiceBusMessage ToServiceBusMessage(OutgoingMessage message)
     {
         var sbMessage = new ServiceBusMessage(message.Body)
@@ -28,5 +25,7 @@ public static class ServiceBusMessageMapping
             message.MessageId,
             message.Subject,
             message.DeliveryCount,
-            message.ApplicationProperties.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal));
+            message.ApplicationProperties.ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal),
+            message.CorrelationId,
+            message.ContentType);
 }

@@ -20,18 +20,6 @@ public static class DeadLetterOps
     public const string Queue = Prefix + "/{queue}";
     public const string Subscription = Prefix + "/{topic}/subscriptions/{subscription}";
 
-    /// <summary>Program.cs calls this (one line): the explorer over the app's own ServiceBusClient, audit lines to the log.</summary>
-    public static void Register(IServiceCollection services)
-    {
-        services.AddSingleton(sp => new DeadLetterExplorer(sp.GetRequiredService<ServiceBusClient>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp =>
-        {
-            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AzureOrders.DeadLetters.Audit");
-            return new DeadLetterApi(sp.GetRequiredService<DeadLetterExplorer>(), sp.GetRequiredService<TimeProvider>(),
-                line => logger.LogInformation("dead-letter audit: {AuditLine}", line.ToString()));
-        });
-    }
-
     public static string EntityOf(string topic, string subscription) => $"{topic}/{subscription}";
 
     public static IReadOnlyDictionary<string, string?> QueryOf(HttpRequest request) =>

@@ -1,4 +1,5 @@
 using AzureOrders.Api;
+using AzureOrders.Orders;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

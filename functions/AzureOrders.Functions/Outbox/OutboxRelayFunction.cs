@@ -1,20 +1,17 @@
-using AzureOrders.Functions.Settings;
-using AzureOrders.Hosting;
+using AzureOrders.Persistence;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AzureOrders.Functions.Outbox;
 
-/// <summary>
-/// Republishes outbox entries that stayed undispatched (the process died between commit and publish, or
-/// Service Bus was unreachable). Ids are the stored ones, so the broker drops what did arrive after all.
-/// </summary>
-public sealed class OutboxRelayFunction(CoreServices core, FunctionAppSettings settings, ILogger<OutboxRelayFunction> logger)
+/// <summary>Every minute: republish what a crash left undispatched in any outbox (DESIGN "Outbox").</summary>
+public sealed class OutboxRelayFunction(OutboxRelay relay, IOptions<OutboxRelayOptions> options, ILogger<OutboxRelayFunction> logger)
 {
     [Function("OutboxRelay")]
     public async Task Run([TimerTrigger("0 */1 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var republished = await core.Relay.RelayOnceAsync(settings.OutboxRelayAfter, cancellationToken: cancellationToken);
+        var republished = await relay.RelayOnceAsync(options.Value.RelayAfter, options.Value.MaxItems, cancellationToken);
         if (republished > 0) logger.LogWarning("Outbox relay republished {Count} undispatched messages", republished);
     }
 }

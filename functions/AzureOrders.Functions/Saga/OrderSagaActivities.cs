@@ -1,5 +1,5 @@
-using AzureOrders.Saga;
-using AzureOrders.Saga.Activities;
+using AzureOrders.Orders.Saga;
+using AzureOrders.Orders.Saga.Activities;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;

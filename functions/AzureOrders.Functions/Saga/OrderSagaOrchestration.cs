@@ -1,4 +1,4 @@
-using AzureOrders.Saga;
+using AzureOrders.Orders.Saga;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 

@@ -1,4 +1,4 @@
-using AzureOrders.Saga;
+using AzureOrders.Orders.Saga;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

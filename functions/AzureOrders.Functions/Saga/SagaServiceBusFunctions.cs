@@ -1,6 +1,5 @@
 using Azure.Messaging.ServiceBus;
-using AzureOrders.Saga;
-using AzureOrders.ServiceBus;
+using AzureOrders.Functions.Consumers;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -8,9 +7,10 @@ namespace AzureOrders.Functions.Saga;
 
 /// <summary>
 /// The saga's three subscriptions (infra/topology.json, consumer "saga"): order.placed starts the saga, Inventory
-/// and Payments replies are raised on it. Binding and settlement only; Core's pipeline decides.
+/// and Payments replies are raised on it. Like every consumer: bind, then one call; the Durable client of the invocation
+/// goes along because only the binding can provide it in the isolated worker.
 /// </summary>
-public sealed class SagaServiceBusFunctions(SagaConsumer consumer)
+public sealed class SagaServiceBusFunctions(ServiceBusConsumer consumer)
 {
     [Function("SagaStarter")]
     public Task StartAsync(
@@ -18,7 +18,7 @@ public sealed class SagaServiceBusFunctions(SagaConsumer consumer)
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        ProcessAsync(message, actions, client, cancellationToken);
+        consumer.HandleAsync("orders", "saga", message, actions, cancellationToken, client);
 
     [Function("SagaInventoryReplies")]
     public Task InventoryRepliesAsync(
@@ -26,7 +26,7 @@ public sealed class SagaServiceBusFunctions(SagaConsumer consumer)
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        ProcessAsync(message, actions, client, cancellationToken);
+        consumer.HandleAsync("inventory", "saga", message, actions, cancellationToken, client);
 
     [Function("SagaPaymentReplies")]
     public Task PaymentRepliesAsync(
@@ -34,12 +34,5 @@ public sealed class SagaServiceBusFunctions(SagaConsumer consumer)
         ServiceBusMessageActions actions,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken) =>
-        ProcessAsync(message, actions, client, cancellationToken);
-
-    private async Task ProcessAsync(ServiceBusReceivedMessage message, ServiceBusMessageActions actions, DurableTaskClient client, CancellationToken cancellationToken)
-    {
-        // Complete, dead-letter with reason and description, or throw on a transient failure (redelivered after the lock).
-        var settlement = await consumer.ProcessAsync(ServiceBusMessageMapping.ToInboundMessage(message), client, cancellationToken);
-        await SettlementExecutor.ApplyAsync(settlement, new ServiceBusSettlementActions(actions, message), cancellationToken);
-    }
+        consumer.HandleAsync("payments", "saga", message, actions, cancellationToken, client);
 }

@@ -1,3 +1,4 @@
+using AzureOrders.Contracts;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
@@ -43,16 +44,17 @@ public sealed class DemoRunner(LocalSystem system, TextWriter output, TimeProvid
 
     public async Task<DemoReport> RunAsync(DemoOptions options, CancellationToken cancellationToken)
     {
-        var core = system.Core;
+        var stock = system.Get<Inventory.StockLedger>();
+        var paymentGateway = system.Get<Payments.IPaymentGateway>();
         var statistics = system.Services.GetRequiredService<ConsumerStatistics>();
         var roundTrips = system.Services.GetRequiredService<CosmosRoundTrips>();
         var runId = time.GetUtcNow().ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
         var orders = DemoOrders.Create(options.Orders, options.Seed, runId);
 
         var stockBefore = new Dictionary<string, (int, int)>();
-        foreach (var product in core.Catalog.All)
-            if (await core.Stock.ReadAsync(product.Sku, cancellationToken) is { } stock) stockBefore[product.Sku] = (stock.Available, stock.OnHold);
-        var capturedBefore = core.Gateway is SimulatedPaymentGateway gateway ? gateway.Captured.Values.Sum() : 0;
+        foreach (var product in system.Get<Contracts.IProductCatalog>().All)
+            if (await stock.ReadAsync(product.Sku, cancellationToken) is { } level) stockBefore[product.Sku] = (level.Available, level.OnHold);
+        var capturedBefore = paymentGateway is SimulatedPaymentGateway gateway ? gateway.Captured.Values.Sum() : 0;
         var deliveriesBefore = statistics.Deliveries;
         var roundTripsBefore = roundTrips.Requests;
 
@@ -104,7 +106,7 @@ public sealed class DemoRunner(LocalSystem system, TextWriter output, TimeProvid
         await progressTask;
 
         var (active, deadLetters, withoutReason) = await DrainAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        var invariants = await InvariantChecks.CheckAsync(core, orders, finals, stockBefore, capturedBefore, active, withoutReason, cancellationToken);
+        var invariants = await InvariantChecks.CheckAsync(stock, paymentGateway, orders, finals, stockBefore, capturedBefore, active, withoutReason, cancellationToken);
 
         var latencies = finals.Values.Select(LatencyOf).OfType<TimeSpan>().Order().ToList();
         return new DemoReport(
@@ -156,7 +158,7 @@ public sealed class DemoRunner(LocalSystem system, TextWriter output, TimeProvid
     private async Task<(long Active, IReadOnlyDictionary<string, long> DeadLetters, long WithoutReason)> DrainAsync(TimeSpan patience, CancellationToken cancellationToken)
     {
         var client = system.Services.GetRequiredService<ServiceBusClient>();
-        var endpoints = system.Core.Topology.Endpoints;
+        var endpoints = system.Get<Messaging.Dispatch.MessageDispatcher>().Endpoints;
         var deadline = time.GetUtcNow() + patience;
         long active;
         while (true)

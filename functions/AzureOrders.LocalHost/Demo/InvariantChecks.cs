@@ -1,5 +1,5 @@
 using AzureOrders.Contracts;
-using AzureOrders.Hosting;
+using AzureOrders.Inventory;
 using AzureOrders.Orders;
 using AzureOrders.Payments;
 
@@ -11,7 +11,8 @@ public sealed record InvariantResult(string Invariant, bool Holds, string Detail
 public static class InvariantChecks
 {
     public static async Task<IReadOnlyList<InvariantResult>> CheckAsync(
-        CoreServices core,
+        StockLedger stock,
+        IPaymentGateway paymentGateway,
         IReadOnlyList<DemoOrder> orders,
         IReadOnlyDictionary<string, OrderViewDocument> finals,
         IReadOnlyDictionary<string, (int Available, int OnHold)> stockBefore,
@@ -30,7 +31,7 @@ public static class InvariantChecks
         var stockProblems = new List<string>();
         foreach (var (sku, before) in stockBefore)
         {
-            var after = await core.Stock.ReadAsync(sku, cancellationToken);
+            var after = await stock.ReadAsync(sku, cancellationToken);
             if (after is null) { stockProblems.Add($"{sku}: stock document missing"); continue; }
             var sold = confirmed.SelectMany(o => o.Lines).Where(l => l.Sku == sku).Sum(l => l.Quantity);
             if (after.Available < 0 || after.OnHold < 0) stockProblems.Add($"{sku}: negative stock ({after.Available} available, {after.OnHold} held)");
@@ -40,7 +41,7 @@ public static class InvariantChecks
         results.Add(new("No oversell; stock never negative; releases restore exactly what was reserved", stockProblems.Count == 0,
             stockProblems.Count == 0 ? $"{stockBefore.Count} SKUs reconcile with {confirmed.Count} confirmed orders" : string.Join("; ", stockProblems.Take(5))));
 
-        if (core.Gateway is SimulatedPaymentGateway gateway)
+        if (paymentGateway is SimulatedPaymentGateway gateway)
         {
             var captured = gateway.Captured.Values.Sum() - capturedBefore;
             var expected = confirmed.Sum(o => o.TotalInCents);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Messaging;
+using AzureOrders.Messaging.Dispatch;
 
 namespace AzureOrders.LocalHost.Faults;
 
@@ -12,7 +13,7 @@ namespace AzureOrders.LocalHost.Faults;
 /// what production sees: Cosmos 429/503 arriving on the wire (below the SDK's own retries), Service Bus
 /// ServerBusy on a send attempt, a process crash at a step of the pipeline, and broker redelivery.
 /// </summary>
-public sealed class FaultInjector
+public sealed class FaultInjector : IDispatchObserver
 {
     private readonly Lock _gate = new();
     private readonly Random _random;
@@ -107,12 +108,12 @@ public sealed class FaultInjector
     /// Decides, after the pipeline handled a delivery successfully, whether the host "loses" it instead of completing:
     /// a crash before settling, or a planned duplicate delivery. Either way the broker delivers it again.
     /// </summary>
-    public bool HoldBack(string consumer, ServiceBusReceivedMessage message, Settlement settlement)
+    public bool HandBack(Messaging.Endpoint endpoint, InboundMessage message, Settlement settlement)
     {
         if (settlement is not Settlement.Complete complete) return false;
         // First-time handled events per consumer (the benchmark's naive variant pays two round trips for each).
-        if (!complete.Duplicate) _handledFirstTime.AddOrUpdate(consumer, 1, (_, n) => n + 1);
-        if (MaxExtraDeliveries > 0 && message.DeliveryCount <= DuplicatesFor(message.MessageId))
+        if (!complete.Duplicate) _handledFirstTime.AddOrUpdate(endpoint.Consumer, 1, (_, n) => n + 1);
+        if (MaxExtraDeliveries > 0 && message.DeliveryCount <= DuplicatesFor(message.MessageId ?? ""))
         {
             Interlocked.Increment(ref _extraDeliveries);
             return true;

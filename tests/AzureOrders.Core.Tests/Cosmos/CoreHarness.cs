@@ -71,7 +71,7 @@ public sealed class CoreHarness : IAsyncDisposable
             null, Services.Saga, Time.GetUtcNow());
 
     public async Task<T?> ReadAsync<T>(string container, string id, string partitionKey) where T : class =>
-        await CosmosOutboxStore.TryReadAsync<T>(Database.GetContainer(container), id, new PartitionKey(partitionKey), CancellationToken.None);
+        await Database.GetContainer(container).TryReadItemAsync<T>(id, new PartitionKey(partitionKey), CancellationToken.None);
 
     public static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
 

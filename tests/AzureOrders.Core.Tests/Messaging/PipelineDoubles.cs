@@ -31,7 +31,7 @@ internal sealed class StubHandler(params string[] types) : IMessageHandler
 internal static class TestPipelines
 {
     public static MessagePipeline Create(string consumer, IMessageHandler handler, PipelineOptions? options = null, TimeProvider? time = null) =>
-        new(consumer, [handler], new OutboxDispatcher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), time ?? TimeProvider.System, options);
+        new(consumer, [handler], new OutboxPublisher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), time ?? TimeProvider.System, options);
 }
 
 /// <summary>Records every wait asked of it and lets it end at once: tests see the delays without spending them.</summary>

@@ -1,0 +1,34 @@
+namespace AzureOrders.Api;
+
+/// <summary>
+/// RFC 7807 problem details, shaped for JSON (type, title, status, detail, instance, plus an errors
+/// extension keyed by JSON pointer, and the trace id of the request). The HTTP layer serializes it as application/problem+json; Core has no ASP.NET types.
+/// </summary>
+public sealed record ProblemDetails(
+    string Type,
+    string Title,
+    int Status,
+    string Detail,
+    string? Instance = null,
+    IReadOnlyDictionary<string, string[]>? Errors = null,
+    string? TraceId = null)
+{
+    public const string ContentType = "application/problem+json";
+    private const string Base = "https://azureorders.example/problems/";
+
+    public static ProblemDetails Malformed(string detail) =>
+        new(Base + "malformed-request", "The request body is not valid JSON", 400, detail);
+
+    public static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        new(Base + "validation", "The order does not match its schema", 400, "See errors for each invalid field.", Errors: errors);
+
+    public static ProblemDetails Invariant(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
+        new(Base + "invalid-order", "The order is inconsistent", 422, detail, Errors: errors);
+
+    /// <summary>503: a dependency failed transiently; the HTTP answer carries Retry-After.</summary>
+    public static ProblemDetails Unavailable(string detail, string? instance = null) =>
+        new(Base + "temporarily-unavailable", "The service is temporarily unavailable", 503, detail, instance);
+
+    public static ProblemDetails Conflict(string detail, string orderId) =>
+        new(Base + "idempotency-conflict", "The order id or Idempotency-Key was already used for a different order", 409, detail, $"/api/orders/{orderId}");
+}
