@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>export: JSON lines (all metadata and the body) to --output or stdout; the count goes to stderr so stdout stays pure.</summary>
 public sealed class ExportCommand : ICliCommand

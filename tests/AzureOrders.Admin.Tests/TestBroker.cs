@@ -6,7 +6,7 @@ using AzureOrders.Messaging;
 using AzureOrders.ServiceBus;
 using Emulator = AzureOrders.ServiceBusEmulator.ServiceBusEmulator;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>The embedded Service Bus emulator with the project topology, and the moves tests need to fill dead-letter queues.</summary>
 public sealed class TestBroker : IAsyncDisposable

@@ -3,7 +3,7 @@ using AzureOrders.Contracts;
 using AzureOrders.Messaging;
 using AzureOrders.ServiceBus;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>The promise of resubmit end to end: the original consumer only, the same eventId, one effect however often.</summary>
 public sealed class ResubmitScenarioTests(NotificationsCoreFixture fixture) : IClassFixture<NotificationsCoreFixture>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>show: each matching message with why it died and its body pretty-printed.</summary>
 public sealed class ShowCommand : ICliCommand

@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli;
+namespace AzureOrders.Admin;
 
 /// <summary>Left-aligned columns sized to their content: readable in a terminal, stable for tests and grep.</summary>
 public static class TextTable

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>
 /// The Function App's ops/deadletters functions, resolved from its own registration (the line in Program.cs) and

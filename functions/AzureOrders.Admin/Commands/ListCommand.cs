@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>list: dead-letter counts per subscription and queue, with reasons and the oldest message's age.</summary>
 public sealed class ListCommand : ICliCommand

@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli;
+namespace AzureOrders.Admin;
 
 /// <summary>Where the CLI reads and writes, so tests run it in process with captured output and scripted answers.</summary>
 public sealed record CliConsole(TextReader In, TextWriter Out, TextWriter Error, Func<string, string?> Environment, TimeProvider Time)

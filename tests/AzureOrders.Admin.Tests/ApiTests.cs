@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>The answers behind the Function App's ops/deadletters endpoints.</summary>
 public sealed class ApiTests

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Messaging;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 public sealed class ExplorerTests
 {

@@ -5,7 +5,7 @@ using AzureOrders.Persistence;
 using AzureOrders.Testing;
 using Microsoft.Azure.Cosmos;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>Core over the embedded Cosmos server (as tests/AzureOrders.Functions.Tests/CoreFixture), recording what it publishes and notifies.</summary>
 public sealed class NotificationsCoreFixture : IAsyncLifetime

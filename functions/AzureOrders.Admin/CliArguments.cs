@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli;
+namespace AzureOrders.Admin;
 
 /// <summary>Wrong arguments: printed with a hint to --help, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);

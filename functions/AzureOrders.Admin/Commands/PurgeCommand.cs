@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>purge: delete matching messages, after saying how many and where and asking (unless --yes).</summary>
 public sealed class PurgeCommand : ICliCommand

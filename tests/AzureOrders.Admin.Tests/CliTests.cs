@@ -1,7 +1,7 @@
-using AzureOrders.DeadLetters.Cli;
+using AzureOrders.Admin;
 using AzureOrders.Messaging;
 
-namespace AzureOrders.DeadLetters.Tests;
+namespace AzureOrders.Admin.Tests;
 
 /// <summary>The CLI's entry method run in process: arguments in, captured output and exit code out.</summary>
 public sealed class CliTests

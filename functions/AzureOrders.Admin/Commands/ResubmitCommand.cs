@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>resubmit: back to the original consumer only, eventId kept; one audit line per message.</summary>
 public sealed class ResubmitCommand : ICliCommand

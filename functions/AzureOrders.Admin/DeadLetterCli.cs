@@ -1,10 +1,10 @@
 using System.Globalization;
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
-using AzureOrders.DeadLetters.Cli.Commands;
+using AzureOrders.Admin.Commands;
 using AzureOrders.Messaging;
 
-namespace AzureOrders.DeadLetters.Cli;
+namespace AzureOrders.Admin;
 
 /// <summary>The entry point, callable in process: arguments in, exit code out (0 ok, 1 failures, 2 usage).</summary>
 public static class DeadLetterCli

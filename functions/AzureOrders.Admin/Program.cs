@@ -1,4 +1,4 @@
-using AzureOrders.DeadLetters.Cli;
+using AzureOrders.Admin;
 
 // Ctrl+C cancels the operation in flight; a resubmit never completes a message whose send did not finish.
 using var cancellation = new CancellationTokenSource();

@@ -1,4 +1,4 @@
-namespace AzureOrders.DeadLetters.Cli.Commands;
+namespace AzureOrders.Admin.Commands;
 
 /// <summary>What a command needs: the explorer over the chosen namespace, the parsed filter and arguments, the console.</summary>
 public sealed record CommandContext(DeadLetterExplorer Explorer, DeadLetterFilter Filter, CliArguments Args, CliConsole Console);

@@ -1,7 +1,7 @@
 using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 
-namespace AzureOrders.DeadLetters.Cli;
+namespace AzureOrders.Admin;
 
 /// <summary>
 /// A connection string (emulators, or a SAS rule) or a namespace with DefaultAzureCredential (Azure, where the
