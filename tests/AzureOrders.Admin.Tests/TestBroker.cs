@@ -68,6 +68,26 @@ public sealed class TestBroker : IAsyncDisposable
         return message;
     }
 
+    /// <summary>Fills the dead-letter queue of a queue with <paramref name="count"/> small messages (ids dlq-0, dlq-1, ...).</summary>
+    public async Task DeadLetterManyAsync(string queue, int count, string reason)
+    {
+        await using (var sender = Client.CreateSender(queue))
+        {
+            for (var start = 0; start < count; start += 100)
+                await sender.SendMessagesAsync(Enumerable.Range(start, Math.Min(100, count - start))
+                    .Select(i => new ServiceBusMessage(BinaryData.FromString($"{{\"n\":{i}}}")) { MessageId = $"dlq-{i}", ContentType = "application/json" }));
+        }
+        await using var receiver = Receiver(queue);
+        var done = 0;
+        while (done < count)
+        {
+            var batch = await receiver.ReceiveMessagesAsync(100, Wait);
+            if (batch.Count == 0) throw new Xunit.Sdk.XunitException($"only {done} of {count} arrived at {queue}");
+            foreach (var message in batch) await receiver.DeadLetterMessageAsync(message, reason, "test");
+            done += batch.Count;
+        }
+    }
+
     /// <summary>Completes everything waiting in <paramref name="entity"/>; returns how many.</summary>
     public async Task<int> DrainAsync(string entity)
     {

@@ -1,20 +1,45 @@
+using System.CommandLine;
 using System.Globalization;
+using AzureOrders.Admin.Output;
 
 namespace AzureOrders.Admin.Commands;
 
 /// <summary>list: dead-letter counts per subscription and queue, with reasons and the oldest message's age.</summary>
-public sealed class ListCommand : ICliCommand
+public static class ListCommand
 {
-    public string Name => "list";
-    public string Usage => "Dead-letter counts per subscription and queue (zeros included), by reason.";
-    public IReadOnlySet<string> Options { get; } = new HashSet<string>();
-    public IReadOnlySet<string> Flags { get; } = new HashSet<string>();
-
-    public async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    public static Command Create(AdminContext context)
     {
-        var counts = await context.Explorer.ListAsync(context.Filter, cancellationToken);
-        var now = context.Console.Time.GetUtcNow();
-        TextTable.Write(context.Console.Out, ["ENTITY", "CONSUMER", "COUNT", "REASONS", "OLDEST"],
+        var command = new Command("list", "Dead-letter counts per subscription and queue (zeros included), by reason, with the oldest message's age.");
+        var options = new DeadLetterOptions(context);
+        options.AddTo(command);
+        var json = new Option<bool>("--json") { Description = "One JSON document on stdout: { total, entities: [{ entity, path, consumer, count, byReason, oldest, newest }] }." };
+        command.Add(json);
+        command.SetAction((parse, cancellationToken) => options.RunAsync(parse, cancellationToken, async (run, ct) =>
+        {
+            var counts = await run.Explorer.ListAsync(run.Filter, ct);
+            run.Progress.Done();
+            if (parse.GetValue(json)) WriteJson(run.Console.Out, counts);
+            else WriteTable(run.Console, counts);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void WriteJson(TextWriter output, IReadOnlyList<DeadLetterCount> counts) => JsonOutput.Write(output, w =>
+    {
+        // The shape of GET /api/ops/deadletters, so scripts work against either.
+        w.WriteStartObject();
+        w.WriteNumber("total", counts.Sum(c => c.Count));
+        w.WriteStartArray("entities");
+        foreach (var count in counts) DeadLetterJson.WriteCount(w, count);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static void WriteTable(CliConsole console, IReadOnlyList<DeadLetterCount> counts)
+    {
+        var now = console.Time.GetUtcNow();
+        TextTable.Write(console.Out, ["ENTITY", "CONSUMER", "COUNT", "REASONS", "OLDEST"],
         [
             .. counts.Select(c => (IReadOnlyList<string>)
             [
@@ -25,8 +50,7 @@ public sealed class ListCommand : ICliCommand
                 c.Oldest is { } oldest ? Age(now - oldest) + " ago" : "",
             ]),
         ]);
-        context.Console.Out.WriteLine($"{counts.Sum(c => c.Count)} dead-lettered message(s) in {counts.Count(c => c.Count > 0)} of {counts.Count} entities.");
-        return 0;
+        console.Out.WriteLine($"{counts.Sum(c => c.Count)} dead-lettered message(s) in {counts.Count(c => c.Count > 0)} of {counts.Count} entities.");
     }
 
     private static string Age(TimeSpan age) => age switch

@@ -1,36 +1,40 @@
+using System.CommandLine;
+
 namespace AzureOrders.Admin.Commands;
 
 /// <summary>purge: delete matching messages, after saying how many and where and asking (unless --yes).</summary>
-public sealed class PurgeCommand : ICliCommand
+public static class PurgeCommand
 {
-    public string Name => "purge";
-    public string Usage => "Delete matching messages; asks first unless --yes (--dry-run: list, change nothing).";
-    public IReadOnlySet<string> Options { get; } = new HashSet<string>();
-    public IReadOnlySet<string> Flags { get; } = new HashSet<string> { "dry-run", "yes" };
-
-    public async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    public static Command Create(AdminContext context)
     {
-        var dryRun = context.Args.Has("dry-run");
-        if (!dryRun && !context.Args.Has("yes"))
+        var command = new Command("purge", "Delete matching messages, one audit line each; says how many and where and asks first, unless --yes.");
+        var options = new DeadLetterOptions(context);
+        options.AddTo(command);
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be deleted; change nothing." };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask (scripts)." };
+        command.Add(dryRun);
+        command.Add(yes);
+        command.SetAction((parse, cancellationToken) => options.RunAsync(parse, cancellationToken, async (run, ct) =>
         {
-            var listed = await context.Explorer.PurgeAsync(context.Filter, dryRun: true, cancellationToken);
-            if (listed.Count == 0)
+            var isDryRun = parse.GetValue(dryRun);
+            if (!isDryRun && !parse.GetValue(yes))
             {
-                context.Console.Out.WriteLine("Nothing matches; nothing to purge.");
-                return 0;
+                var listed = await run.Explorer.PurgeAsync(run.Filter, dryRun: true, ct);
+                run.Progress.Done();
+                if (listed.Count == 0)
+                {
+                    run.Console.Out.WriteLine("Nothing matches; nothing to purge.");
+                    return ExitCodes.Ok;
+                }
+                if (!context.Confirm($"Delete {listed.Count} dead-lettered message(s) from {AuditOutput.Where(listed)}? This cannot be undone."))
+                {
+                    run.Console.Error.WriteLine("Not confirmed; nothing was deleted.");
+                    return ExitCodes.NotConfirmed;
+                }
             }
-            var where = string.Join(", ", listed.GroupBy(l => l.Entity).Select(g => $"{g.Key} ({g.Count()})"));
-            context.Console.Out.Write($"Delete {listed.Count} dead-lettered message(s) from {where}? This cannot be undone. Type 'yes' to confirm: ");
-            context.Console.Out.Flush();
-            var answer = context.Console.In.ReadLine()?.Trim();
-            if (!string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Console.Out.WriteLine();
-                context.Console.Error.WriteLine("Not confirmed; nothing was deleted.");
-                return 1;
-            }
-        }
-        var lines = await context.Explorer.PurgeAsync(context.Filter, dryRun, cancellationToken, AuditOutput.Printer(context.Console));
-        return AuditOutput.Summarize(context.Console, lines, dryRun, dryRun ? "would be purged" : "purged");
+            var lines = await run.Explorer.PurgeAsync(run.Filter, isDryRun, ct, AuditOutput.Printer(run.Console));
+            return AuditOutput.Summarize(run.Console, lines, isDryRun, isDryRun ? "would be purged" : "purged");
+        }));
+        return command;
     }
 }

@@ -1,23 +1,53 @@
+using System.CommandLine;
 using System.Globalization;
+using AzureOrders.Admin.Output;
 
 namespace AzureOrders.Admin.Commands;
 
 /// <summary>show: each matching message with why it died and its body pretty-printed.</summary>
-public sealed class ShowCommand : ICliCommand
+public static class ShowCommand
 {
     /// <summary>Without --max, show stops here: a dead-letter queue can hold thousands of messages.</summary>
     public const int DefaultMax = 50;
 
-    public string Name => "show";
-    public string Usage => $"Matching messages: reason, description, delivery count, enqueued time, eventType, correlationId, body (at most {DefaultMax} unless --max).";
-    public IReadOnlySet<string> Options { get; } = new HashSet<string>();
-    public IReadOnlySet<string> Flags { get; } = new HashSet<string>();
-
-    public async Task<int> RunAsync(CommandContext context, CancellationToken cancellationToken)
+    public static Command Create(AdminContext context)
     {
-        var filter = context.Filter.Max is null ? context.Filter with { Max = DefaultMax } : context.Filter;
-        var messages = await context.Explorer.ShowAsync(filter, cancellationToken);
-        var output = context.Console.Out;
+        var command = new Command("show",
+            $"Matching messages: reason, description, delivery count, enqueued time, eventType, ids, properties, body (at most {DefaultMax} unless --max).");
+        var options = new DeadLetterOptions(context);
+        options.AddTo(command);
+        var json = new Option<bool>("--json")
+        {
+            Description = "One JSON document on stdout: { count, max, mayHaveMore, messages: [...] }, each message as export writes it (metadata, body).",
+        };
+        command.Add(json);
+        command.SetAction((parse, cancellationToken) => options.RunAsync(parse, cancellationToken, async (run, ct) =>
+        {
+            var filter = run.Filter.Max is null ? run.Filter with { Max = DefaultMax } : run.Filter;
+            var messages = await run.Explorer.ShowAsync(filter, ct);
+            run.Progress.Done();
+            var mayHaveMore = messages.Count == filter.Max;
+            if (parse.GetValue(json)) WriteJson(run.Console.Out, messages, filter.Max!.Value, mayHaveMore);
+            else WriteText(run.Console.Out, messages, mayHaveMore);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void WriteJson(TextWriter output, IReadOnlyList<DeadLetterMessage> messages, int max, bool mayHaveMore) => JsonOutput.Write(output, w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("count", messages.Count);
+        w.WriteNumber("max", max);
+        w.WriteBoolean("mayHaveMore", mayHaveMore);
+        w.WriteStartArray("messages");
+        foreach (var message in messages) DeadLetterJson.WriteMessage(w, message);
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    private static void WriteText(TextWriter output, IReadOnlyList<DeadLetterMessage> messages, bool mayHaveMore)
+    {
         foreach (var m in messages)
         {
             output.WriteLine($"== {m.Entity}  seq {m.SequenceNumber.ToString(CultureInfo.InvariantCulture)}");
@@ -38,10 +68,7 @@ public sealed class ShowCommand : ICliCommand
             foreach (var line in m.PrettyBody().Split('\n')) output.WriteLine("    " + line.TrimEnd('\r'));
             output.WriteLine();
         }
-        output.WriteLine(messages.Count == filter.Max
-            ? $"{messages.Count} message(s) shown; there may be more (raise --max)."
-            : $"{messages.Count} message(s).");
-        return 0;
+        output.WriteLine(mayHaveMore ? $"{messages.Count} message(s) shown; there may be more (raise --max)." : $"{messages.Count} message(s).");
     }
 
     private static void Field(TextWriter output, string name, string? value) =>

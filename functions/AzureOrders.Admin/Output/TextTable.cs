@@ -1,4 +1,4 @@
-namespace AzureOrders.Admin;
+namespace AzureOrders.Admin.Output;
 
 /// <summary>Left-aligned columns sized to their content: readable in a terminal, stable for tests and grep.</summary>
 public static class TextTable
