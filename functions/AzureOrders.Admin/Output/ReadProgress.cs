@@ -3,8 +3,8 @@ using System.Globalization;
 namespace AzureOrders.Admin.Output;
 
 /// <summary>
-/// Progress of a long read on stderr (stdout stays the command's output, e.g. JSON): from the second page of a
-/// dead-letter queue on, the count read so far. One line rewritten in place on a terminal, one line per page
+/// Progress of a long read on stderr (stdout stays the command's output, e.g. JSON): once a read has reached one
+/// peek page (250 messages), the count read so far after every page. One line rewritten in place on a terminal, one line per page
 /// when stderr is redirected (logs, CI).
 /// </summary>
 public sealed class ReadProgress(CliConsole console)
