@@ -9,17 +9,11 @@ public interface IProductCatalog
     IReadOnlyList<Product> All { get; }
 }
 
-/// <summary>The local/seed catalog (the seed document's WIDGET-001 among others). Reference data, shared through Contracts.</summary>
+/// <summary>The catalog of infra/catalog.json (the seed document's WIDGET-001 among others), or the products given. Reference data, shared through Contracts.</summary>
 public sealed class SeedProductCatalog(IEnumerable<Product>? products = null) : IProductCatalog
 {
-    public static readonly IReadOnlyList<Product> Seed =
-    [
-        new("WIDGET-001", "Widget", 1999, 1000),
-        new("GADGET-002", "Gadget", 4999, 500),
-        new("GIZMO-003", "Gizmo", 999, 2000),
-        new("DOOHICKEY-004", "Doohickey", 2500, 250),
-        new("SPROCKET-005", "Sprocket", 150, 10000),
-    ];
+    /// <summary>infra/catalog.json as embedded in Core (<see cref="CatalogFile.Default"/>).</summary>
+    public static readonly IReadOnlyList<Product> Seed = CatalogFile.Default;
 
     private readonly Dictionary<string, Product> _bySku = (products ?? Seed).ToDictionary(p => p.Sku, StringComparer.Ordinal);
 

@@ -6,12 +6,13 @@ public sealed partial class DeadLetterExplorer
     public async Task<IReadOnlyList<DeadLetterCount>> ListAsync(DeadLetterFilter filter, CancellationToken cancellationToken)
     {
         var counts = new List<DeadLetterCount>();
+        var onPage = ReadCounter();
         foreach (var endpoint in filter.EndpointsIn(topology))
         {
             var count = 0;
             var byReason = new SortedDictionary<string, int>(StringComparer.Ordinal);
             DateTimeOffset? oldest = null, newest = null;
-            await foreach (var message in DeadLetterQueues.PeekAllAsync(client, endpoint, cancellationToken))
+            await foreach (var message in DeadLetterQueues.PeekAllAsync(client, endpoint, cancellationToken, onPage))
             {
                 if (!filter.Matches(message)) continue;
                 count++;

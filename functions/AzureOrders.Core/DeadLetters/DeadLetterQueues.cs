@@ -24,7 +24,7 @@ internal static class DeadLetterQueues
 
     /// <summary>Every message in the dead-letter queue, oldest first, without locking or changing any.</summary>
     public static async IAsyncEnumerable<DeadLetterMessage> PeekAllAsync(
-        ServiceBusClient client, Endpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ServiceBusClient client, Endpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken, Action<Endpoint, int>? onPage = null)
     {
         await using var receiver = Open(client, endpoint, ServiceBusReceiveMode.PeekLock);
         long from = 0;
@@ -33,6 +33,7 @@ internal static class DeadLetterQueues
             // An explicit start per page: the receiver's own peek cursor is shared state we need not rely on.
             var page = await receiver.PeekMessagesAsync(PageSize, from, cancellationToken);
             if (page.Count == 0) yield break;
+            onPage?.Invoke(endpoint, page.Count);
             foreach (var message in page) yield return DeadLetterMessage.From(endpoint, message);
             from = page[^1].SequenceNumber + 1;
         }
@@ -40,7 +41,7 @@ internal static class DeadLetterQueues
 
     /// <summary>The matching messages of every entity the filter selects, at most <see cref="DeadLetterFilter.Max"/> in all.</summary>
     public static async Task<IReadOnlyList<(Endpoint Endpoint, IReadOnlyList<DeadLetterMessage> Messages)>> FindAsync(
-        ServiceBusClient client, Topology topology, DeadLetterFilter filter, CancellationToken cancellationToken)
+        ServiceBusClient client, Topology topology, DeadLetterFilter filter, CancellationToken cancellationToken, Action<Endpoint, int>? onPage = null)
     {
         var found = new List<(Endpoint, IReadOnlyList<DeadLetterMessage>)>();
         var remaining = filter.Max ?? int.MaxValue;
@@ -48,7 +49,7 @@ internal static class DeadLetterQueues
         {
             if (remaining <= 0) break;
             var matching = new List<DeadLetterMessage>();
-            await foreach (var message in PeekAllAsync(client, endpoint, cancellationToken))
+            await foreach (var message in PeekAllAsync(client, endpoint, cancellationToken, onPage))
             {
                 if (!filter.Matches(message)) continue;
                 matching.Add(message);

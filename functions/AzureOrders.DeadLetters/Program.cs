@@ -1,6 +1,0 @@
-using AzureOrders.DeadLetters.Cli;
-
-// Ctrl+C cancels the operation in flight; a resubmit never completes a message whose send did not finish.
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
-return await DeadLetterCli.RunAsync(args, CliConsole.System, cancellation.Token);
