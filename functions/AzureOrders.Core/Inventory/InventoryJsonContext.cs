@@ -8,4 +8,4 @@ namespace AzureOrders.Inventory;
 [JsonSerializable(typeof(HoldDocument))]
 [JsonSerializable(typeof(ReservationDocument))]
 [JsonSerializable(typeof(StockDocument[]))]
-internal sealed partial class InventoryJsonContext : JsonSerializerContext;
+public sealed partial class InventoryJsonContext : JsonSerializerContext;

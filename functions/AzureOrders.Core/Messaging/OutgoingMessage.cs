@@ -52,39 +52,3 @@ public interface IEventPublisher
 {
     Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// Records what was published (tests, local diagnostics). Drops exact repeats by MessageId the way Service
-/// Bus duplicate detection does, and can be told to fail to simulate a crash between commit and publish.
-/// </summary>
-public sealed class RecordingEventPublisher : IEventPublisher
-{
-    private readonly Lock _gate = new();
-    private readonly List<OutgoingMessage> _sent = [];
-    private readonly List<OutgoingMessage> _attempts = [];
-
-    /// <summary>When set and returning an exception, the publish throws it instead of sending.</summary>
-    public Func<OutgoingMessage, Exception?>? FailWhen { get; set; }
-
-    /// <summary>Messages the broker accepted, duplicates (same MessageId) dropped.</summary>
-    public IReadOnlyList<OutgoingMessage> Sent { get { lock (_gate) return [.. _sent]; } }
-
-    /// <summary>Every call, including duplicates and failed ones.</summary>
-    public IReadOnlyList<OutgoingMessage> Attempts { get { lock (_gate) return [.. _attempts]; } }
-
-    public Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            _attempts.Add(message);
-            if (FailWhen?.Invoke(message) is { } failure) throw failure;
-            if (!_sent.Any(m => m.MessageId == message.MessageId)) _sent.Add(message);
-        }
-        return Task.CompletedTask;
-    }
-
-    public IReadOnlyList<Envelope> SentOf(string eventType) =>
-        [.. Sent.Where(m => m.Subject == eventType).Select(m => m.Envelope)];
-
-    public void Clear() { lock (_gate) { _sent.Clear(); _attempts.Clear(); } }
-}

@@ -5,4 +5,4 @@ namespace AzureOrders.Notifications;
 /// <summary>Source-generated metadata of the Notifications service's Cosmos documents (query pages arrive as arrays).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(NotificationDocument))]
-internal sealed partial class NotificationsJsonContext : JsonSerializerContext;
+public sealed partial class NotificationsJsonContext : JsonSerializerContext;

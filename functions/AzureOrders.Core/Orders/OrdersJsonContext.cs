@@ -7,4 +7,4 @@ namespace AzureOrders.Orders;
 [JsonSerializable(typeof(OrderHeadDocument))]
 [JsonSerializable(typeof(OrderViewDocument))]
 [JsonSerializable(typeof(OrderViewDocument[]))]
-internal sealed partial class OrdersJsonContext : JsonSerializerContext;
+public sealed partial class OrdersJsonContext : JsonSerializerContext;

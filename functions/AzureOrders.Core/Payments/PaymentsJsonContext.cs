@@ -5,4 +5,4 @@ namespace AzureOrders.Payments;
 /// <summary>Source-generated metadata of the Payments service's Cosmos documents (query pages arrive as arrays).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(PaymentDocument))]
-internal sealed partial class PaymentsJsonContext : JsonSerializerContext;
+public sealed partial class PaymentsJsonContext : JsonSerializerContext;

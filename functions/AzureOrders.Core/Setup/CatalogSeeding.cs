@@ -44,7 +44,7 @@ internal static class CatalogSeeding
     public static async Task<SetupItem> EnsureStockAsync(Container inventory, Product product, bool reset, CancellationToken cancellationToken)
     {
         var pk = new PartitionKey(product.Sku);
-        var stockType = CosmosJsonContext.Default.StockDocument;
+        var stockType = InventoryJsonContext.Default.StockDocument;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (found, stock) = await ReadAsync(inventory, StockDocument.DocumentId, pk, stockType, cancellationToken);
@@ -83,7 +83,7 @@ internal static class CatalogSeeding
             .Select(d => d.Deserialize(SetupJsonContext.Default.ProductDocument)!)
             .ToDictionary(p => p.Sku, StringComparer.Ordinal);
         var stock = (await QueryAsync(inventory, "stock", cancellationToken))
-            .Select(d => d.Deserialize(CosmosJsonContext.Default.StockDocument)!)
+            .Select(d => d.Deserialize(InventoryJsonContext.Default.StockDocument)!)
             .ToDictionary(s => s.Sku, StringComparer.Ordinal);
         return
         [

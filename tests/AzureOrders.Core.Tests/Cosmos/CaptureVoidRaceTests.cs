@@ -1,9 +1,9 @@
 using AzureOrders.Contracts;
-using AzureOrders.Hosting;
 using AzureOrders.Messaging;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using AzureOrders.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureOrders.Core.Tests.Cosmos;
 
@@ -17,13 +17,10 @@ public sealed class CaptureVoidRaceTests(CosmosServerFixture fixture)
     [Fact]
     public async Task When_a_void_commits_while_the_capture_is_at_the_gateway_the_money_goes_back()
     {
-        using var client = CosmosClientFactory.Create(fixture.ConnectionString);
         var simulated = new SimulatedPaymentGateway(TimeProvider.System);
         var gateway = new GatedGateway(simulated);
-        var publisher = new RecordingEventPublisher();
-        var core = new CoreServices(client, publisher, TimeProvider.System, new CoreOptions { DatabaseName = $"race-{Guid.NewGuid():N}" }, gateway);
-        await core.InitializeLocalAsync();
-        var pipeline = core.Pipelines[Services.Payments];
+        await using var h = await CoreHarness.StartAsync(fixture, b => b.ConfigureServices(s => s.AddSingleton<IPaymentGateway>(gateway)));
+        var publisher = h.Publisher;
         var at = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
         var correlation = DeterministicGuid.Create(DeterministicGuid.ClientNamespace, "race");
         var capture = Envelopes.Create(new PaymentCaptureV1("ord_race", "cust_1", 3998, "USD"),
@@ -31,9 +28,9 @@ public sealed class CaptureVoidRaceTests(CosmosServerFixture fixture)
         var cancel = Envelopes.Create(new PaymentVoidV1("ord_race", "payment timed out"),
             DeterministicGuid.Create(DeterministicGuid.ClientNamespace, "race/void"), correlation, null, Services.Saga, at);
 
-        var capturing = pipeline.ProcessAsync(new InboundMessage(capture.ToUtf8Bytes(), Subject: capture.EventType), CancellationToken.None);
+        var capturing = h.DeliverAsync(Services.Payments, capture);
         await gateway.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        var voided = await pipeline.ProcessAsync(new InboundMessage(cancel.ToUtf8Bytes(), Subject: cancel.EventType), CancellationToken.None);
+        var voided = await h.DeliverAsync(Services.Payments, cancel);
         gateway.Release.SetResult();
         var captured = await capturing.WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -1,8 +1,9 @@
 using System.Text;
 using AzureOrders.Contracts;
-using AzureOrders.Hosting;
+using AzureOrders.Inventory;
 using AzureOrders.Messaging;
 using AzureOrders.Notifications;
+using AzureOrders.Orders;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using AzureOrders.Testing;
@@ -11,73 +12,55 @@ using Microsoft.Azure.Cosmos;
 namespace AzureOrders.Core.Tests.Cosmos;
 
 /// <summary>
-/// Core wired to the embedded Cosmos server with a fresh database per test, a recording publisher, a
-/// manual clock and a round-trip counter in the client pipeline.
+/// Core's services composed by the shared <see cref="TestSystemBuilder"/> over the embedded Cosmos server (a fresh
+/// database per test), with a recording publisher, a manual clock and a round-trip counter in the client pipeline.
 /// </summary>
-public sealed class CoreHarness : IAsyncDisposable
+public sealed class CoreHarness(TestSystem system, RoundTripCounter counter) : IAsyncDisposable
 {
-    private CoreHarness(CosmosClient client, RoundTripCounter counter, CoreServices core, RecordingEventPublisher publisher, ManualTimeProvider time,
-        SimulatedPaymentGateway gateway, InMemoryNotificationSender sender)
-    {
-        Client = client;
-        Counter = counter;
-        Core = core;
-        Publisher = publisher;
-        Time = time;
-        Gateway = gateway;
-        Sender = sender;
-    }
+    public TestSystem System => system;
+    public RoundTripCounter Counter => counter;
+    public RecordingEventPublisher Publisher => system.Publisher;
+    public ManualTimeProvider Time => (ManualTimeProvider)system.Get<TimeProvider>();
+    public SimulatedPaymentGateway Gateway => system.Get<SimulatedPaymentGateway>();
+    public InMemoryNotificationSender Sender => system.Get<InMemoryNotificationSender>();
+    public Database Database => system.Database;
+    public CosmosClient Client => system.Get<CosmosClient>();
+    public PlaceOrderService PlaceOrder => system.Get<PlaceOrderService>();
+    public OrderLifecycle Orders => system.Get<OrderLifecycle>();
+    public OrderStream Streams => system.Get<OrderStream>();
+    public OrderViews Views => system.Get<OrderViews>();
+    public StockLedger Stock => system.Get<StockLedger>();
+    public IOutboxStore Outbox => system.Get<IOutboxStore>();
+    public OutboxRelay Relay => system.Get<OutboxRelay>();
 
-    public CosmosClient Client { get; }
-    public RoundTripCounter Counter { get; }
-    public CoreServices Core { get; }
-    public RecordingEventPublisher Publisher { get; }
-    public ManualTimeProvider Time { get; }
-    public SimulatedPaymentGateway Gateway { get; }
-    public InMemoryNotificationSender Sender { get; }
-    public Database Database => Core.Database;
-
+    /// <param name="configure">Settings or services beyond the defaults (e.g. <c>b => b.WithSetting("Orders:EmitVersion", ...)</c>).</param>
     /// <param name="configureClient">Extra client settings, e.g. <see cref="CosmosWireFaults.Under"/> to inject faults below the SDK.</param>
-    public static async Task<CoreHarness> StartAsync(CosmosServerFixture fixture, CoreOptions? options = null, Action<CosmosClientOptions>? configureClient = null)
+    public static async Task<CoreHarness> StartAsync(CosmosServerFixture fixture, Action<TestSystemBuilder>? configure = null, Action<CosmosClientOptions>? configureClient = null)
     {
         var counter = new RoundTripCounter { Enabled = false };
-        var client = CosmosClientFactory.Create(fixture.ConnectionString, o =>
-        {
-            o.CustomHandlers.Add(counter);
-            configureClient?.Invoke(o);
-        });
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
-        var publisher = new RecordingEventPublisher();
-        var gateway = new SimulatedPaymentGateway(time);
-        var sender = new InMemoryNotificationSender();
-        options = (options ?? new CoreOptions()) with { DatabaseName = $"core-{Guid.NewGuid():N}" };
-        var core = new CoreServices(client, publisher, time, options, gateway, sender);
-        await core.InitializeLocalAsync();
+        var builder = new TestSystemBuilder(fixture.ConnectionString, "core")
+            .WithTime(new ManualTimeProvider(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero)))
+            .ConfigureCosmos(o =>
+            {
+                o.CustomHandlers.Add(counter);
+                configureClient?.Invoke(o);
+            });
+        configure?.Invoke(builder);
+        var system = await builder.StartAsync();
         counter.Enabled = true;
-        return new CoreHarness(client, counter, core, publisher, time, gateway, sender);
+        return new CoreHarness(system, counter);
     }
 
-    /// <summary>Delivers an envelope to a consumer's pipeline as the broker would (Subject = eventType).</summary>
-    public Task<Settlement> DeliverAsync(string consumer, Envelope envelope, int deliveryCount = 1) =>
-        Core.Pipelines[consumer].ProcessAsync(new InboundMessage(envelope.ToUtf8Bytes(), envelope.EventId.ToString(), envelope.EventType, deliveryCount), CancellationToken.None);
-
-    private int _sequence;
+    /// <summary>Delivers an envelope to a consumer as the broker would (Subject = eventType) and returns the pipeline's decision.</summary>
+    public Task<Settlement> DeliverAsync(string consumer, Envelope envelope, int deliveryCount = 1) => system.DeliverAsync(consumer, envelope, deliveryCount);
 
     /// <summary>A message as the saga (or a test) would send it, with a stable id per call order.</summary>
-    public Envelope Message<T>(T payload, Guid? correlationId = null, Guid? eventId = null) where T : class =>
-        Envelopes.Create(payload,
-            eventId ?? DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"test|{Database.Id}|{Interlocked.Increment(ref _sequence)}"),
-            correlationId ?? DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"correlation|{Database.Id}"),
-            null, Services.Saga, Time.GetUtcNow());
+    public Envelope Message<T>(T payload, Guid? correlationId = null, Guid? eventId = null) where T : class => system.Message(payload, correlationId, eventId);
 
-    public async Task<T?> ReadAsync<T>(string container, string id, string partitionKey) where T : class =>
-        await Database.GetContainer(container).TryReadItemAsync<T>(id, new PartitionKey(partitionKey), CancellationToken.None);
+    public Task<T?> ReadAsync<T>(string container, string id, string partitionKey) where T : class =>
+        Database.GetContainer(container).TryReadItemAsync<T>(id, new PartitionKey(partitionKey), CancellationToken.None);
 
     public static ReadOnlyMemory<byte> Json(string json) => Encoding.UTF8.GetBytes(json);
 
-    public async ValueTask DisposeAsync()
-    {
-        try { await Database.DeleteAsync(); } catch (CosmosException) { /* the server goes away with the fixture anyway */ }
-        Client.Dispose();
-    }
+    public ValueTask DisposeAsync() => system.DisposeAsync();
 }

@@ -20,9 +20,9 @@ public class IdempotencyScenarioTests(CosmosServerFixture fixture)
     private static (string Consumer, Envelope Message, Func<Task<string>> State) Case(CoreHarness h, string name) => name switch
     {
         "inventory.reserve" => (Services.Inventory, h.Message(new InventoryReserveV1("ord_1", [new("WIDGET-001", 2)])),
-            async () => $"available {(await h.Core.Stock.ReadAsync("WIDGET-001", default))!.Available}"),
+            async () => $"available {(await h.Stock.ReadAsync("WIDGET-001", default))!.Available}"),
         "inventory.release" => (Services.Inventory, h.Message(new InventoryReleaseV1("ord_1", "cancelled")),
-            async () => $"available {(await h.Core.Stock.ReadAsync("WIDGET-001", default))!.Available}"),
+            async () => $"available {(await h.Stock.ReadAsync("WIDGET-001", default))!.Available}"),
         "payment.capture" => (Services.Payments, h.Message(new PaymentCaptureV1("ord_1", "cust_1", 3998, "USD")),
             async () => $"{(await h.ReadAsync<PaymentDocument>(ContainerNames.Payments, PaymentDocument.DocumentId, "ord_1"))?.Status} gateway calls {h.Gateway.Calls}"),
         "payment.void" => (Services.Payments, h.Message(new PaymentVoidV1("ord_1", "cancelled")),
@@ -30,7 +30,7 @@ public class IdempotencyScenarioTests(CosmosServerFixture fixture)
         "notifications" => (Services.Notifications, h.Message(new OrderPlacedV1("ord_1", "cust_1", [new("WIDGET-001", 2, 1999)], 3998)),
             () => Task.FromResult($"delivered {h.Sender.Delivered.Count}")),
         "order-views" => (Services.Orders, h.Message(new OrderPlacedV1("ord_1", "cust_1", [new("WIDGET-001", 2, 1999)], 3998)),
-            async () => $"timeline {(await h.Core.ReadOrderViewAsync("ord_1", default))?.Timeline.Count}"),
+            async () => $"timeline {(await h.Views.ReadAsync("ord_1", default))?.Timeline.Count}"),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -87,7 +87,7 @@ public class IdempotencyScenarioTests(CosmosServerFixture fixture)
         Assert.Equal(attemptedIds, complete.Published.Select(e => e.EventId.ToString("D")));
         Assert.Equal([MessageTypes.PaymentRefundedV1, MessageTypes.PaymentVoidedV1], h.Publisher.Sent.Select(m => m.Subject));
         Assert.Equal(0, Assert.Single(h.Gateway.Captured).Value); // refunded once, not twice
-        Assert.Empty(await h.Core.Outbox.ListUndispatchedAsync(TimeSpan.Zero, 10, default));
+        Assert.Empty(await h.Outbox.ListUndispatchedAsync(TimeSpan.Zero, 10, default));
     }
 
     [Fact]
@@ -97,14 +97,14 @@ public class IdempotencyScenarioTests(CosmosServerFixture fixture)
         h.Publisher.FailWhen = _ => new TimeoutException("broker unreachable");
         var reserve = h.Message(new InventoryReserveV1("ord_7", [new("GIZMO-003", 1)]));
         Assert.IsType<Settlement.Retry>(await h.DeliverAsync(Services.Inventory, reserve));
-        var placed = Assert.IsType<PlaceOrderResult.Accepted>(await h.Core.PlaceOrder.PlaceAsync(
+        var placed = Assert.IsType<PlaceOrderResult.Accepted>(await h.PlaceOrder.PlaceAsync(
             CoreHarness.Json("""{"orderId":"ord_8","customerId":"c_8","items":[{"sku":"GIZMO-003","quantity":1,"priceInCents":999}],"totalInCents":999}"""), null, default));
         h.Publisher.FailWhen = null;
 
-        Assert.Empty(await h.Core.Outbox.ListUndispatchedAsync(TimeSpan.FromSeconds(30), 10, default)); // too young: the handler may still publish
+        Assert.Empty(await h.Outbox.ListUndispatchedAsync(TimeSpan.FromSeconds(30), 10, default)); // too young: the handler may still publish
         h.Time.Advance(TimeSpan.FromMinutes(1));
-        var relayed = await h.Core.Relay.RelayOnceAsync(TimeSpan.FromSeconds(30));
-        var again = await h.Core.Relay.RelayOnceAsync(TimeSpan.FromSeconds(30));
+        var relayed = await h.Relay.RelayOnceAsync(TimeSpan.FromSeconds(30));
+        var again = await h.Relay.RelayOnceAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(placed.Created);
         Assert.Equal(2, relayed);
@@ -119,11 +119,11 @@ public class IdempotencyScenarioTests(CosmosServerFixture fixture)
         await using var h = await CoreHarness.StartAsync(fixture);
         const string body = """{"orderId":"ord_10","customerId":"c_10","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""";
         h.Publisher.FailWhen = _ => new TimeoutException();
-        await h.Core.PlaceOrder.PlaceAsync(CoreHarness.Json(body), null, default);
+        await h.PlaceOrder.PlaceAsync(CoreHarness.Json(body), null, default);
         var attempted = h.Publisher.Attempts.Single().MessageId;
         h.Publisher.FailWhen = null;
 
-        var again = Assert.IsType<PlaceOrderResult.Accepted>(await h.Core.PlaceOrder.PlaceAsync(CoreHarness.Json(body), null, default));
+        var again = Assert.IsType<PlaceOrderResult.Accepted>(await h.PlaceOrder.PlaceAsync(CoreHarness.Json(body), null, default));
 
         Assert.False(again.Created);
         Assert.Equal(attempted, h.Publisher.Sent.Single().MessageId);

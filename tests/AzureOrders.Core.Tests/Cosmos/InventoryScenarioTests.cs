@@ -11,7 +11,7 @@ namespace AzureOrders.Core.Tests.Cosmos;
 public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelper output)
 {
     private static async Task<int> AvailableAsync(CoreHarness h, string sku) =>
-        (await h.Core.Stock.ReadAsync(sku, CancellationToken.None))!.Available;
+        (await h.Stock.ReadAsync(sku, CancellationToken.None))!.Available;
 
     [Fact]
     public async Task When_stock_suffices_every_line_is_held_and_inventory_reserved_is_published()
@@ -73,7 +73,7 @@ public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelp
         Assert.Equal([new StockLine("GIZMO-003", 7), new StockLine("WIDGET-001", 3)], release.Items.OrderBy(i => i.Sku));
         Assert.Equal(1000, await AvailableAsync(h, "WIDGET-001"));
         Assert.Equal(2000, await AvailableAsync(h, "GIZMO-003"));
-        Assert.Equal(0, (await h.Core.Stock.ReadAsync("WIDGET-001", CancellationToken.None))!.OnHold);
+        Assert.Equal(0, (await h.Stock.ReadAsync("WIDGET-001", CancellationToken.None))!.OnHold);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelp
     public async Task When_50_orders_race_for_10_units_exactly_10_are_reserved_and_stock_never_goes_negative()
     {
         await using var h = await CoreHarness.StartAsync(fixture);
-        await h.Core.Stock.SeedAsync([new Product("LIMITED-010", "Limited", 100, 10)], CancellationToken.None);
+        await h.Stock.SeedAsync([new Product("LIMITED-010", "Limited", 100, 10)], CancellationToken.None);
         var commands = Enumerable.Range(0, 50).Select(i => h.Message(new InventoryReserveV1($"race_{i:D2}", [new("LIMITED-010", 1)]))).ToList();
 
         // Watch the stock while the race runs: it must never be seen below zero.
@@ -101,7 +101,7 @@ public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelp
         var observed = new List<int>();
         var watcher = Task.Run(async () =>
         {
-            while (!raceOver.IsCancellationRequested) observed.Add((await h.Core.Stock.ReadAsync("LIMITED-010", CancellationToken.None))!.Available);
+            while (!raceOver.IsCancellationRequested) observed.Add((await h.Stock.ReadAsync("LIMITED-010", CancellationToken.None))!.Available);
         });
         var settlements = await Task.WhenAll(commands.Select(c => Task.Run(() => h.DeliverAsync(Services.Inventory, c))));
         await raceOver.CancelAsync();
@@ -115,7 +115,7 @@ public class InventoryScenarioTests(CosmosServerFixture fixture, ITestOutputHelp
         output.WriteLine($"reserved {reserved.Count}, failed {failed.Count}");
         Assert.Equal(10, reserved.Count);
         Assert.Equal(40, failed.Count);
-        var stock = (await h.Core.Stock.ReadAsync("LIMITED-010", CancellationToken.None))!;
+        var stock = (await h.Stock.ReadAsync("LIMITED-010", CancellationToken.None))!;
         Assert.Equal(0, stock.Available);
         Assert.Equal(10, stock.OnHold);
     }

@@ -22,7 +22,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
     {
         using var faults = new CosmosWireFaults();
         await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
-        var api = new OrdersApi(h.Core);
+        var api = h.System.Get<AzureOrders.Orders.OrdersApi>();
         faults.Fail(CosmosWireFaults.Batch, HttpStatusCode.ServiceUnavailable, times: 1);
 
         var unavailable = await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None);
@@ -43,7 +43,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
         Assert.Equal(201, retried.StatusCode);
         Assert.Null(retried.RetryAfterSeconds);
         Assert.Equal("/api/orders/ord_api_1", retried.Location);
-        Assert.Single(await h.Core.Streams.ReadEventsAsync("ord_api_1", CancellationToken.None));
+        Assert.Single(await h.Streams.ReadEventsAsync("ord_api_1", CancellationToken.None));
         Assert.Equal("ord_api_1", Assert.Single(h.Publisher.SentOf(MessageTypes.OrderPlacedV1)).PayloadAs<OrderPlacedV1>().OrderId);
     }
 
@@ -52,7 +52,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
     {
         using var faults = new CosmosWireFaults();
         await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
-        var api = new OrdersApi(h.Core);
+        var api = h.System.Get<AzureOrders.Orders.OrdersApi>();
         Assert.Equal(201, (await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None)).StatusCode);
         faults.Fail(CosmosWireFaults.PointRead, (HttpStatusCode)429, times: 1, retryAfter: TimeSpan.FromMilliseconds(1200));
 
@@ -78,7 +78,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
         await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         faults.Fail(CosmosWireFaults.PointRead, HttpStatusCode.BadRequest, times: 1);
 
-        var failure = await Assert.ThrowsAsync<CosmosException>(() => new OrdersApi(h.Core).GetAsync("ord_api_2", CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<CosmosException>(() => h.System.Get<AzureOrders.Orders.OrdersApi>().GetAsync("ord_api_2", CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.BadRequest, failure.StatusCode);
     }

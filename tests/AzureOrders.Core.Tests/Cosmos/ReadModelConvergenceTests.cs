@@ -67,7 +67,7 @@ public class ReadModelConvergenceTests(CosmosServerFixture fixture)
                 await Task.WhenAll(deliveries.Select(e => Task.Run(() => h.DeliverAsync(Services.Orders, e)))); // and concurrently
             else
                 foreach (var e in deliveries) await h.DeliverAsync(Services.Orders, e);
-            shapes.Add(Shape((await h.Core.ReadOrderViewAsync(orderId, default))!));
+            shapes.Add(Shape((await h.Views.ReadAsync(orderId, default))!));
         }
 
         Assert.Single(shapes.Distinct());

@@ -23,7 +23,7 @@ public class RoundTripTests(CosmosServerFixture fixture, ITestOutputHelper outpu
         await h.DeliverAsync(Services.Inventory, h.Message(new InventoryReserveV1("warm", [new("WIDGET-001", 1)])));
         await h.DeliverAsync(Services.Payments, h.Message(new PaymentCaptureV1("warm", "c", 1, "USD")));
         await h.DeliverAsync(Services.Notifications, h.Message(new OrderPlacedV1("warm", "c", [new("WIDGET-001", 1, 1)], 1)));
-        await h.Core.Stock.ReadAsync("GADGET-002", default);
+        await h.Stock.ReadAsync("GADGET-002", default);
 
         var at = h.Time.GetUtcNow();
         var cases = new List<Measured>

@@ -1,6 +1,7 @@
 using AzureOrders.Contracts;
 using AzureOrders.Messaging;
 using AzureOrders.Persistence;
+using AzureOrders.Testing;
 
 namespace AzureOrders.Core.Tests.Messaging;
 
@@ -30,7 +31,7 @@ internal sealed class StubHandler(params string[] types) : IMessageHandler
 
 internal static class TestPipelines
 {
-    public static MessagePipeline Create(string consumer, IMessageHandler handler, PipelineOptions? options = null, TimeProvider? time = null) =>
+    public static MessagePipeline Create(string consumer, IMessageHandler handler, MessagingOptions? options = null, TimeProvider? time = null) =>
         new(consumer, [handler], new OutboxPublisher(new RecordingEventPublisher(), new EmptyOutboxStore(), Topology.Default), new EmptyOutboxStore(), time ?? TimeProvider.System, options);
 }
 

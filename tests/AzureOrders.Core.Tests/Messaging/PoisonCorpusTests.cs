@@ -96,10 +96,11 @@ public class PoisonCorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_corpus_has_at_least_30_cases_and_covers_every_reason()
+    public void The_corpus_has_at_least_30_cases_and_covers_every_reason_the_pipeline_decides()
     {
         var corpus = Corpus().Select(row => (DeadLetterReason)row[3]).ToList();
         Assert.True(corpus.Count >= 30, $"{corpus.Count} cases");
-        Assert.Equal(Enum.GetValues<DeadLetterReason>().Order(), corpus.Distinct().Order());
+        // RetriesExhausted is the dispatcher's, after the delayed retries; no single poison message causes it.
+        Assert.Equal(Enum.GetValues<DeadLetterReason>().Where(r => r != DeadLetterReason.RetriesExhausted).Order(), corpus.Distinct().Order());
     }
 }

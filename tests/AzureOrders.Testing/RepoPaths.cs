@@ -1,7 +1,7 @@
-namespace AzureOrders.Core.Tests;
+namespace AzureOrders.Testing;
 
 /// <summary>Finds files in the repository from the test's bin folder (walks up to AzureOrders.sln).</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
