@@ -26,7 +26,7 @@ public sealed class OpsFunctionTests
         await broker.DrainAsync("orders/saga");
         await broker.DrainAsync("orders/order-views");
         var services = new ServiceCollection().AddSingleton(broker.Client).AddSingleton(TimeProvider.System).AddLogging();
-        DeadLetterOps.Register(services);
+        services.AddSingleton(AzureOrders.Messaging.Topology.Default).AddDeadLetterExplorer();
         await using var provider = services.BuildServiceProvider();
         var api = provider.GetRequiredService<DeadLetterApi>();
         var ct = CancellationToken.None;

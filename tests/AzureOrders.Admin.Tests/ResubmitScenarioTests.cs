@@ -1,6 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
 using AzureOrders.Messaging;
+using AzureOrders.Messaging.Dispatch;
 using AzureOrders.ServiceBus;
 
 namespace AzureOrders.Admin.Tests;
@@ -15,7 +16,8 @@ public sealed class ResubmitScenarioTests(NotificationsCoreFixture fixture) : IC
     {
         // maxDeliveryCount 1: one abandon (a Cosmos outage, say) and the broker dead-letters, as after 10 in Azure.
         await using var broker = await TestBroker.StartAsync(maxDeliveryCount: 1);
-        var pipeline = fixture.Core.PipelineFor("orders", "notifications");
+        var pipeline = fixture.System.Get<ConsumerPipelines>().For("notifications");
+        var endpoint = fixture.System.Get<Topology>().EndpointFor("orders", "notifications");
         var placed = TestEvents.OrderPlaced("ord_scenario_1");
         await broker.PublishAsync(placed);
 
@@ -32,9 +34,8 @@ public sealed class ResubmitScenarioTests(NotificationsCoreFixture fixture) : IC
             await receiver.AbandonMessageAsync(first); // transient failure on its only delivery
 
             var bad = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
-            var settlement = await pipeline.ProcessAsync(ServiceBusMessageMapping.ToInboundMessage(bad!), CancellationToken.None);
-            Assert.IsType<Settlement.DeadLetter>(settlement);
-            await SettlementExecutor.ApplyAsync(settlement, new ReceiverSettlement(receiver, bad!), CancellationToken.None);
+            var dispatched = await fixture.System.Dispatcher.DispatchAsync(endpoint, ServiceBusMessageMapping.ToInboundMessage(bad!), new ReceiverSettlement(receiver, bad!), CancellationToken.None);
+            Assert.IsType<Settlement.DeadLetter>(dispatched.Settlement);
         }
         Assert.Equal(2, await broker.DrainAsync("orders/saga"));
         Assert.Equal(2, await broker.DrainAsync("orders/order-views"));
@@ -85,5 +86,7 @@ public sealed class ResubmitScenarioTests(NotificationsCoreFixture fixture) : IC
 
         public Task DeadLetterAsync(string reason, string description, IReadOnlyDictionary<string, object> properties, CancellationToken cancellationToken) =>
             receiver.DeadLetterMessageAsync(message, properties.ToDictionary(p => p.Key, p => p.Value), reason, description, cancellationToken);
+
+        public Task AbandonAsync(CancellationToken cancellationToken) => receiver.AbandonMessageAsync(message, cancellationToken: cancellationToken);
     }
 }

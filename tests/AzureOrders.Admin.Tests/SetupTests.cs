@@ -12,7 +12,7 @@ namespace AzureOrders.Admin.Tests;
 public sealed class SetupTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>, IDisposable
 {
     /// <summary>A client as Core's hosts build it (its serializer is what StockLedger needs).</summary>
-    private readonly Microsoft.Azure.Cosmos.CosmosClient core = CosmosClientFactory.Create(cosmos.ConnectionString);
+    private readonly Microsoft.Azure.Cosmos.CosmosClient core = CosmosClientFactory.Create(cosmos.ConnectionString, documents: [AzureOrders.Inventory.InventoryJsonContext.Default]);
 
     private static readonly IReadOnlyList<Product> CatalogInRepo = CatalogFile.Load(RepoFile("infra/catalog.json"));
 

@@ -1,9 +1,9 @@
 using System.Net;
-using AzureOrders.Hosting;
-using AzureOrders.Messaging;
-using AzureOrders.Persistence;
+using AzureOrders.Functions.Consumers;
+using AzureOrders.Functions.Http;
 using AzureOrders.Testing;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureOrders.Functions.Tests;
 
@@ -11,25 +11,26 @@ namespace AzureOrders.Functions.Tests;
 public sealed class CoreFixture : IAsyncLifetime
 {
     private readonly CosmosServerFixture cosmos = new();
-    private CosmosClient? client;
-
-    public RecordingEventPublisher Publisher { get; } = new();
 
     public FaultInjectingHandler Faults { get; } = new();
 
-    public CoreServices Core { get; private set; } = null!;
+    /// <summary>The Function App's registrations (the shared harness builder) plus its trigger adapter.</summary>
+    public TestSystem System { get; private set; } = null!;
+
+    public RecordingEventPublisher Publisher => System.Publisher;
 
     public async Task InitializeAsync()
     {
         await cosmos.InitializeAsync();
-        client = CosmosClientFactory.Create(cosmos.ConnectionString, options => options.CustomHandlers.Add(Faults));
-        Core = new CoreServices(client, Publisher, TimeProvider.System, new CoreOptions { DatabaseName = $"functions-{Guid.NewGuid():N}" });
-        await Core.InitializeLocalAsync();
+        System = await new TestSystemBuilder(cosmos.ConnectionString, "functions")
+            .ConfigureCosmos(options => options.CustomHandlers.Add(Faults))
+            .ConfigureServices(services => services.AddSingleton<ServiceBusConsumer>().AddSingleton<OrdersHttpFunctions>())
+            .StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        client?.Dispose();
+        await System.DisposeAsync();
         await cosmos.DisposeAsync();
     }
 

@@ -1,3 +1,4 @@
+using AzureOrders.Orders;
 using System.Text;
 using System.Text.Json;
 using AzureOrders.Api;
@@ -143,7 +144,7 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
         return Execute(context, Functions().Get(context.Request, orderId, CancellationToken.None));
     }
 
-    private OrdersHttpFunctions Functions() => new(new OrdersApi(fixture.Core));
+    private OrdersHttpFunctions Functions() => fixture.System.Get<OrdersHttpFunctions>();
 
     private static DefaultHttpContext NewContext(string method, string path)
     {

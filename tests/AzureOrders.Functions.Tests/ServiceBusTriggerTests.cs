@@ -35,7 +35,7 @@ public sealed class ServiceBusTriggerTests(CoreFixture fixture)
     {
         var orderId = NewOrderId();
         var command = Reserve(orderId, quantity: 2);
-        var before = (await fixture.Core.Stock.ReadAsync("WIDGET-001", CancellationToken.None))!.Available;
+        var before = (await fixture.System.Get<AzureOrders.Inventory.StockLedger>().ReadAsync("WIDGET-001", CancellationToken.None))!.Available;
 
         var first = new RecordingMessageActions();
         var second = new RecordingMessageActions();
@@ -46,7 +46,7 @@ public sealed class ServiceBusTriggerTests(CoreFixture fixture)
         Assert.Single(second.Completed);
         Assert.Empty(second.DeadLettered);
         Assert.Single(Replies(orderId, MessageTypes.InventoryReservedV1));
-        var after = (await fixture.Core.Stock.ReadAsync("WIDGET-001", CancellationToken.None))!.Available;
+        var after = (await fixture.System.Get<AzureOrders.Inventory.StockLedger>().ReadAsync("WIDGET-001", CancellationToken.None))!.Available;
         Assert.Equal(before - 2, after);
     }
 
@@ -71,22 +71,27 @@ public sealed class ServiceBusTriggerTests(CoreFixture fixture)
     }
 
     [Fact]
-    public async Task When_cosmos_is_unavailable_the_exception_propagates_and_nothing_is_settled()
+    public async Task When_cosmos_is_unavailable_a_delayed_retry_is_scheduled_and_the_original_completed()
     {
         var orderId = NewOrderId();
+        var command = Reserve(orderId, 1);
         var actions = new RecordingMessageActions();
         fixture.Faults.Unavailable = true;
         try
         {
-            await Assert.ThrowsAsync<TransientMessageFailureException>(() =>
-                InventoryFunction().Run(Received(Reserve(orderId, 1)), actions, CancellationToken.None));
+            // Nothing is thrown at the Functions host: it would abandon the message for immediate redelivery.
+            await InventoryFunction().Run(Received(command), actions, CancellationToken.None);
         }
         finally
         {
             fixture.Faults.Unavailable = false;
         }
 
-        Assert.Equal(0, actions.SettlementCount);
+        Assert.Equal([command.EventId.ToString("D")], actions.Completed);
+        Assert.Empty(actions.DeadLettered);
+        var retry = Assert.Single(fixture.System.Retries.Scheduled, r => r.Message.MessageId == command.EventId.ToString("D"));
+        Assert.Equal(1, retry.Retry);
+        Assert.Equal("inventory-commands", retry.Endpoint.Path);
         Assert.Empty(Replies(orderId, MessageTypes.InventoryReservedV1));
     }
 
@@ -104,12 +109,12 @@ public sealed class ServiceBusTriggerTests(CoreFixture fixture)
         var views = new RecordingMessageActions();
         await new OrderViewFunctions(Consumer()).FromOrders(Received(placed), views, CancellationToken.None);
         Assert.Single(views.Completed);
-        Assert.NotNull(await fixture.Core.ReadOrderViewAsync(orderId, CancellationToken.None));
+        Assert.NotNull(await fixture.System.Get<AzureOrders.Orders.OrderViews>().ReadAsync(orderId, CancellationToken.None));
     }
 
     private InventoryCommandFunctions InventoryFunction() => new(Consumer());
 
-    private ServiceBusConsumer Consumer() => new(fixture.Core);
+    private ServiceBusConsumer Consumer() => fixture.System.Get<ServiceBusConsumer>();
 
     private IReadOnlyList<Envelope> Replies(string orderId, string type) =>
         [.. fixture.Publisher.SentOf(type).Where(e => e.Payload.GetProperty("orderId").GetString() == orderId)];

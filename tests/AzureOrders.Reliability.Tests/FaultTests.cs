@@ -1,3 +1,4 @@
+using AzureOrders.Contracts;
 using AzureOrders.LocalHost.Demo;
 using AzureOrders.Orders;
 using Xunit.Abstractions;
@@ -24,9 +25,9 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
     {
         // Same orders twice from the same stock: once delivered once each, once with 1-3 deliveries per message.
         // Everyday SKUs get ten times their stock so that only the scarce SKU's orders depend on timing.
-        await fixture.System.Core.Stock.SeedAsync(Stock(), CancellationToken.None);
+        await fixture.System.Get<AzureOrders.Inventory.StockLedger>().SeedAsync(Stock(), CancellationToken.None);
         var single = await Flow.RunAsync(DemoOrders.Create(DuplicatedOrders, seed: 11, runId: $"dup1_{RunId()}"), TimeSpan.FromMinutes(10), maxOpenOrders: OpenOrders);
-        await fixture.System.Core.Stock.SeedAsync(Stock(), CancellationToken.None);
+        await fixture.System.Get<AzureOrders.Inventory.StockLedger>().SeedAsync(Stock(), CancellationToken.None);
         fixture.Faults.MaxExtraDeliveries = 2;
         var before = fixture.Faults.Counters;
         var duplicated = await Flow.RunAsync(DemoOrders.Create(DuplicatedOrders, seed: 11, runId: $"dup3_{RunId()}"), TimeSpan.FromMinutes(10), maxOpenOrders: OpenOrders);
@@ -112,9 +113,9 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
     public async Task When_200_orders_race_for_50_units_of_one_SKU_exactly_50_are_confirmed()
     {
         const string Sku = "GIZMO-003";
-        var core = fixture.System.Core;
-        Assert.True(core.Catalog.TryGet(Sku, out var product));
-        await core.Stock.SeedAsync([product with { InitialStock = 50 }], CancellationToken.None);
+        var (catalog, ledger, gateway) = (fixture.System.Get<AzureOrders.Contracts.IProductCatalog>(), fixture.System.Get<AzureOrders.Inventory.StockLedger>(), fixture.System.Get<AzureOrders.Payments.IPaymentGateway>());
+        Assert.True(catalog.TryGet(Sku, out var product));
+        await ledger.SeedAsync([product with { InitialStock = 50 }], CancellationToken.None);
         try
         {
             var orders = Enumerable.Range(0, 200)
@@ -123,7 +124,7 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
 
             var result = await Flow.RunAsync(orders, TimeSpan.FromMinutes(3), concurrency: 200);
 
-            var stock = await core.Stock.ReadAsync(Sku, CancellationToken.None);
+            var stock = await ledger.ReadAsync(Sku, CancellationToken.None);
             output.WriteLine($"{result.Summary}; {Sku} after: {stock?.Available} available, {stock?.OnHold} held");
             Report(result);
             Assert.Equal(50, result.Count(OrderStatus.Confirmed));
@@ -133,7 +134,7 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
         }
         finally
         {
-            await core.Stock.SeedAsync([product], CancellationToken.None);
+            await ledger.SeedAsync([product], CancellationToken.None);
         }
     }
 
@@ -149,7 +150,7 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
 
     /// <summary>The catalog's stock, everyday SKUs times ten: a thousand orders would otherwise run out of more than the scarce one.</summary>
     private IEnumerable<AzureOrders.Contracts.Product> Stock() =>
-        fixture.System.Core.Catalog.All.Select(p => p.InitialStock >= 500 ? p with { InitialStock = p.InitialStock * 10 } : p);
+        fixture.System.Get<AzureOrders.Contracts.IProductCatalog>().All.Select(p => p.InitialStock >= 500 ? p with { InitialStock = p.InitialStock * 10 } : p);
 
     private static string RunId() => Guid.NewGuid().ToString("N")[..8];
 }

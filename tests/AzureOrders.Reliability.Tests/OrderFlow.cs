@@ -1,3 +1,4 @@
+using AzureOrders.Contracts;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -52,11 +53,11 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
     public async Task<FlowResult> RunAsync(IReadOnlyList<DemoOrder> orders, TimeSpan patience, int concurrency = 16,
         Func<IReadOnlyDictionary<string, OrderViewDocument>, Task>? settle = null, int maxOpenOrders = int.MaxValue)
     {
-        var core = system.Core;
+        var (catalog, ledger, gateway) = (system.Get<AzureOrders.Contracts.IProductCatalog>(), system.Get<AzureOrders.Inventory.StockLedger>(), system.Get<AzureOrders.Payments.IPaymentGateway>());
         var stockBefore = new Dictionary<string, (int, int)>();
-        foreach (var product in core.Catalog.All)
-            if (await core.Stock.ReadAsync(product.Sku, CancellationToken.None) is { } stock) stockBefore[product.Sku] = (stock.Available, stock.OnHold);
-        var capturedBefore = ((SimulatedPaymentGateway)core.Gateway).Captured.Values.Sum();
+        foreach (var product in catalog.All)
+            if (await ledger.ReadAsync(product.Sku, CancellationToken.None) is { } stock) stockBefore[product.Sku] = (stock.Available, stock.OnHold);
+        var capturedBefore = ((SimulatedPaymentGateway)gateway).Captured.Values.Sum();
         var deadLettersBefore = await DeadLettersAsync();
         var roundTrips = system.Services.GetRequiredService<CosmosRoundTrips>();
         var requestsBefore = roundTrips.ByKind;
@@ -144,7 +145,7 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
         var deadLettersAfter = await DeadLettersAsync();
         var newDeadLetters = deadLettersAfter.Where(p => p.Value > deadLettersBefore.GetValueOrDefault(p.Key))
             .ToDictionary(p => p.Key, p => p.Value - deadLettersBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
-        var invariants = await InvariantChecks.CheckAsync(core, orders, finals, stockBefore, capturedBefore, active,
+        var invariants = await InvariantChecks.CheckAsync(ledger, gateway, orders, finals, stockBefore, capturedBefore, active,
             newDeadLetters.GetValueOrDefault(string.Empty), CancellationToken.None);
         return new FlowResult(finals, invariants, newDeadLetters, attempts, elapsed, requests);
     }
@@ -158,7 +159,7 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
         do
         {
             active = 0;
-            foreach (var endpoint in system.Core.Topology.Endpoints)
+            foreach (var endpoint in system.Get<AzureOrders.Messaging.Dispatch.MessageDispatcher>().Endpoints)
             {
                 await using var receiver = Receiver(endpoint, SubQueue.None);
                 active += (await receiver.PeekMessagesAsync(10)).Count;
@@ -183,7 +184,7 @@ public sealed class OrderFlow(LocalSystem system, FaultInjector faults)
     public async Task<IReadOnlyList<ServiceBusReceivedMessage>> DeadLetteredAsync()
     {
         var all = new List<ServiceBusReceivedMessage>();
-        foreach (var endpoint in system.Core.Topology.Endpoints)
+        foreach (var endpoint in system.Get<AzureOrders.Messaging.Dispatch.MessageDispatcher>().Endpoints)
         {
             await using var receiver = Receiver(endpoint, SubQueue.DeadLetter);
             long? from = null;

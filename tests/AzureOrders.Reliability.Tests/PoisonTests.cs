@@ -28,7 +28,7 @@ public sealed class PoisonTests(SystemFixture fixture, ITestOutputHelper output)
     {
         var system = fixture.System;
         var flow = new OrderFlow(system, fixture.Faults);
-        var queue = system.Core.Topology.Endpoints.First(e => e.SubscriptionName is null && e.MessageTypes.Contains(MessageTypes.InventoryReserveV1));
+        var queue = system.Get<AzureOrders.Messaging.Dispatch.MessageDispatcher>().Endpoints.First(e => e.SubscriptionName is null && e.MessageTypes.Contains(MessageTypes.InventoryReserveV1));
         var run = Guid.NewGuid().ToString("N")[..8];
         var poison = Corpus().Concat(Fuzz(new Random(4711), Fuzzed)).Select((body, i) => (Id: $"poison-{run}-{i:D4}", Body: body)).ToList();
 

@@ -1,3 +1,4 @@
+using AzureOrders.Contracts;
 using AzureOrders.LocalHost;
 using AzureOrders.LocalHost.Demo;
 using AzureOrders.LocalHost.Faults;
@@ -29,7 +30,7 @@ public sealed class SagaTimeoutTests(ITestOutputHelper output)
             // Injected faults make the host log every crash and 503 it meets; the tests print their own figures instead.
             Configuration = new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Error", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Critical" },
         });
-        var gateway = (SimulatedPaymentGateway)system.Core.Gateway;
+        var gateway = (SimulatedPaymentGateway)system.Get<AzureOrders.Payments.IPaymentGateway>();
         var run = Guid.NewGuid().ToString("N")[..8];
         var orders = Enumerable.Range(0, 80)
             .Select(i => new DemoOrder($"late_{run}_{i:D3}", i % 2 == 0 ? $"cust_slow_{i}" : $"cust_{i}", i % 2 == 0 ? DemoScenario.SlowPayment : DemoScenario.Happy,

@@ -1,6 +1,7 @@
 using AzureOrders.Contracts;
 using AzureOrders.Inventory;
 using AzureOrders.Orders;
+using AzureOrders.Orders.Saga;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using Microsoft.Azure.Cosmos;
@@ -15,7 +16,7 @@ public static class Invariants
     {
         await harness.Bus.WaitIdleAsync(TimeSpan.FromSeconds(30));
         var results = new Dictionary<string, SagaResult>();
-        var reservations = harness.Core.Database.GetContainer(ContainerNames.Reservations);
+        var reservations = harness.Database.GetContainer(ContainerNames.Reservations);
         foreach (var orderId in orderIds)
         {
             // Every accepted order ends CONFIRMED or CANCELLED; none is stuck.

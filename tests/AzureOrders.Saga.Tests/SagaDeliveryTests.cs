@@ -1,3 +1,4 @@
+using AzureOrders.Orders.Saga;
 using AzureOrders.Contracts;
 using AzureOrders.Messaging;
 using AzureOrders.Payments;

@@ -1,3 +1,4 @@
+using AzureOrders.Orders.Saga;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
 using AzureOrders.Functions.Saga;
@@ -19,7 +20,7 @@ public sealed class SagaFunctionShimTests(CosmosServerFixture fixture)
         harness.Bus.Route = (endpoint, m) => endpoint.Consumer == Services.Saga && m.Subject == MessageTypes.OrderPlacedV1 ? Delivery.Hold : Delivery.Deliver;
         var orderId = await harness.PlaceAsync("ord_shim", "cust_456", ("GIZMO-003", 1));
         var placed = Assert.Single(harness.Bus.Sent, m => m.Subject == MessageTypes.OrderPlacedV1);
-        var functions = new SagaServiceBusFunctions(harness.Saga);
+        var functions = new SagaServiceBusFunctions(harness.Consumer);
         var actions = new RecordingActions();
 
         await functions.StartAsync(Received(placed), actions, harness.Client, CancellationToken.None);
@@ -33,7 +34,7 @@ public sealed class SagaFunctionShimTests(CosmosServerFixture fixture)
     public async Task When_a_reply_function_receives_a_malformed_message_it_dead_letters_it_with_the_reason()
     {
         await using var harness = await SagaHarness.StartAsync(fixture);
-        var functions = new SagaServiceBusFunctions(harness.Saga);
+        var functions = new SagaServiceBusFunctions(harness.Consumer);
         var actions = new RecordingActions();
         var message = ServiceBusModelFactory.ServiceBusReceivedMessage(BinaryData.FromString("{not json"), messageId: "m-1",
             subject: MessageTypes.PaymentCompletedV1, deliveryCount: 1);

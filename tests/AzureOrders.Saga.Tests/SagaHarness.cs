@@ -4,22 +4,25 @@ using AzureOrders.Contracts;
 using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.Hosting;
 using AzureOrders.Inventory;
+using AzureOrders.Functions.Consumers;
 using AzureOrders.Messaging;
+using AzureOrders.Messaging.Dispatch;
+using AzureOrders.Orders.Saga;
 using AzureOrders.Orders;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using AzureOrders.Testing;
 using Microsoft.Azure.Cosmos;
 using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureOrders.Saga.Tests;
 
 /// <summary>
-/// The saga as it runs in production, minus Azure: the in-process Durable host with the real orchestrator and
-/// activities, Core's real services and handlers on the embedded Cosmos server (a fresh database per harness),
-/// and an in-memory bus following the topology between them.
+/// The saga as it runs in production, minus Azure: the system composed by the shared harness builder (the same
+/// registrations as the Function App) with the real orchestrator and activities on the in-process Durable backend,
+/// Core's services and handlers on the embedded Cosmos server (a fresh database per harness), and every delivery
+/// made by the one dispatcher, fed by <see cref="InMemoryBus"/> where a test needs to hold or repeat a message.
 /// </summary>
 public sealed class SagaHarness : IAsyncDisposable
 {
@@ -32,29 +35,23 @@ public sealed class SagaHarness : IAsyncDisposable
     public static readonly IReadOnlyList<Product> Catalog =
         [.. SeedProductCatalog.Seed, new(SoldOut, "Sold out", 500, 0), new(Scarce, "Scarce", 700, ScarceStock), new(Discontinued, "Discontinued", 900, 0)];
 
-    private SagaHarness(CosmosClient cosmos, CoreServices core, InMemoryBus bus, SimulatedPaymentGateway gateway, DurableTaskTestHost host,
-        EmbeddedDurableBackend backend, int port, SagaOptions options)
+    private SagaHarness(TestSystem system, InMemoryBus bus, SagaOptions options)
     {
-        Backend = backend;
-        Cosmos = cosmos;
-        Core = core;
+        System = system;
         Bus = bus;
-        Gateway = gateway;
-        Host = host;
-        Port = port;
         Options = options;
     }
 
-    public CosmosClient Cosmos { get; }
-    public CoreServices Core { get; }
+    public TestSystem System { get; }
     public InMemoryBus Bus { get; }
-    public SimulatedPaymentGateway Gateway { get; }
-    public DurableTaskTestHost Host { get; }
-    public DurableTaskClient Client => Host.Client;
-    public EmbeddedDurableBackend Backend { get; }
-    public int Port { get; }
     public SagaOptions Options { get; }
-    public SagaConsumer Saga => Host.Services.GetRequiredService<SagaConsumer>();
+    public Database Database => System.Database;
+    public SimulatedPaymentGateway Gateway => System.Get<SimulatedPaymentGateway>();
+    public DurableTaskClient Client => System.Get<DurableTaskClient>();
+    public EmbeddedDurableBackend Backend => System.Get<EmbeddedDurableBackend>();
+
+    /// <summary>The Function App's consumer adapter over this system's dispatcher (for calling its triggers).</summary>
+    public ServiceBusConsumer Consumer => new(System.Dispatcher, System.Get<Topology>(), System.Get<DurableClientAccessor>());
 
     /// <summary>Short waits and quick retries by default: timers run on the wall clock.</summary>
     public static SagaOptions FastOptions(TimeSpan? payment = null, TimeSpan? compensation = null, int compensationAttempts = 2) => new()
@@ -73,26 +70,23 @@ public sealed class SagaHarness : IAsyncDisposable
     public static async Task<SagaHarness> StartAsync(CosmosServerFixture fixture, SagaOptions? options = null)
     {
         options ??= FastOptions();
-        var cosmos = CosmosClientFactory.Create(fixture.ConnectionString);
-        var bus = new InMemoryBus(Topology.Default);
-        var time = TimeProvider.System;
-        var gateway = new SimulatedPaymentGateway(time);
-        var core = new CoreServices(cosmos, bus, time, new CoreOptions { DatabaseName = $"saga-{Guid.NewGuid():N}" }, gateway,
-            catalog: new SeedProductCatalog(Catalog));
-        await core.InitializeLocalAsync();
-        await core.Database.GetContainer(ContainerNames.Inventory).DeleteItemAsync<StockDocument>(StockDocument.DocumentId, new PartitionKey(Discontinued));
-
-        var port = EmbeddedDurableSidecar.FreeLoopbackPort();
-        var backend = new EmbeddedDurableBackend(maxConcurrentWorkItems: 256, keepHistories: true);
-        var host = await SagaTestHost.StartAsync(backend, port,
-            registry => registry.AddOrderSaga(),
-            services => services
-                .AddSingleton(core)
-                .AddSingleton<IEventPublisher>(bus)
-                .AddSingleton(time)
-                .AddOrderSaga(options));
-        bus.Connect(core, host.Services.GetRequiredService<SagaConsumer>(), host.Client);
-        return new SagaHarness(cosmos, core, bus, gateway, host, backend, port, options);
+        var bus = new InMemoryBus(Topology.Default, TimeProvider.System);
+        var system = await new TestSystemBuilder(fixture.ConnectionString, "saga")
+            .WithCatalog(Catalog)
+            .WithDurableSaga(keepHistories: true)
+            // Delayed retries as configured in Azure but quicker: the tests wait on the wall clock.
+            .WithSetting("Messaging:DelayedRetry:FirstDelay", "00:00:00.050")
+            .WithSetting("Messaging:DelayedRetry:MaxDelay", "00:00:00.500")
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton<IEventPublisher>(bus);
+                services.AddSingleton<IDelayedRetryScheduler>(bus);
+                services.PostConfigure<SagaOptions>(o => (o.Timeouts, o.Retry) = (options.Timeouts, options.Retry));
+            })
+            .StartAsync();
+        bus.Connect(system.Dispatcher);
+        await system.Database.GetContainer(ContainerNames.Inventory).DeleteItemAsync<StockDocument>(StockDocument.DocumentId, new PartitionKey(Discontinued));
+        return new SagaHarness(system, bus, options);
     }
 
     /// <summary>Places an order through the Orders service; its order.placed starts the saga through orders/saga.</summary>
@@ -102,7 +96,7 @@ public sealed class SagaHarness : IAsyncDisposable
         var json = $$"""
             {"orderId":"{{orderId}}","customerId":"{{customerId}}","items":[{{string.Join(",", items.Select(i => $$"""{"sku":"{{i.Sku}}","quantity":{{i.Quantity}},"priceInCents":{{i.Price}}}"""))}}],"totalInCents":{{items.Sum(i => i.Quantity * i.Price)}}}
             """;
-        var result = await Core.PlaceOrder.PlaceAsync(Encoding.UTF8.GetBytes(json), null, CancellationToken.None);
+        var result = await System.Get<PlaceOrderService>().PlaceAsync(Encoding.UTF8.GetBytes(json), null, CancellationToken.None);
         Assert.IsType<PlaceOrderResult.Accepted>(result);
         return orderId;
     }
@@ -133,18 +127,18 @@ public sealed class SagaHarness : IAsyncDisposable
         }
     }
 
-    public Task<OrderHeadDocument?> OrderAsync(string orderId) => Core.Streams.ReadHeadAsync(orderId, CancellationToken.None);
+    public Task<OrderHeadDocument?> OrderAsync(string orderId) => System.Get<OrderStream>().ReadHeadAsync(orderId, CancellationToken.None);
 
     public Task<PaymentDocument?> PaymentAsync(string orderId) =>
-        Core.Database.GetContainer(ContainerNames.Payments).TryReadItemAsync<PaymentDocument>(PaymentDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
+        Database.GetContainer(ContainerNames.Payments).TryReadItemAsync<PaymentDocument>(PaymentDocument.DocumentId, new PartitionKey(orderId), CancellationToken.None);
 
-    public Task<StockDocument?> StockAsync(string sku) => Core.Stock.ReadAsync(sku, CancellationToken.None);
+    public Task<StockDocument?> StockAsync(string sku) => System.Get<StockLedger>().ReadAsync(sku, CancellationToken.None);
 
     /// <summary>The hold documents of a SKU (read raw: Core's serializer has no metadata for arrays of them).</summary>
     public async Task<IReadOnlyList<(string OrderId, int Quantity)>> HoldsAsync(string sku)
     {
         var query = new QueryDefinition("SELECT c.orderId, c.quantity FROM c WHERE c.kind = @kind").WithParameter("@kind", "hold");
-        using var iterator = Core.Database.GetContainer(ContainerNames.Inventory)
+        using var iterator = Database.GetContainer(ContainerNames.Inventory)
             .GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(sku) });
         var holds = new List<(string, int)>();
         while (iterator.HasMoreResults)
@@ -162,10 +156,5 @@ public sealed class SagaHarness : IAsyncDisposable
     public long CapturedFor(string orderId) =>
         Gateway.Captured.TryGetValue($"ch_{DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"gateway|{orderId}"):N}", out var held) ? held : 0;
 
-    public async ValueTask DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        try { await Core.Database.DeleteAsync(); } catch (CosmosException) { /* the server goes away with the fixture anyway */ }
-        Cosmos.Dispose();
-    }
+    public ValueTask DisposeAsync() => System.DisposeAsync();
 }

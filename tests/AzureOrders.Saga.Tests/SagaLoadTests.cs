@@ -1,3 +1,4 @@
+using AzureOrders.Orders.Saga;
 using System.Diagnostics;
 using AzureOrders.Contracts;
 using AzureOrders.Testing;
