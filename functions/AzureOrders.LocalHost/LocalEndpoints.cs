@@ -52,11 +52,33 @@ public sealed class LocalEndpoints : IAsyncDisposable
         }
     }
 
+    /// <summary>Completes with the name of the first Node.js child that exits (on its own, or when it is stopped).</summary>
+    public Task<string> ChildExited => _childExited ??= Task.WhenAny(
+            WaitForExitAsync(Cosmos.ProcessId, $"the Cosmos server (node, pid {Cosmos.ProcessId})"),
+            WaitForExitAsync(Azurite.ProcessId, $"Azurite (node, pid {Azurite.ProcessId})"))
+        .Unwrap();
+
+    private Task<string>? _childExited;
+
     public async ValueTask DisposeAsync()
     {
-        await Azurite.DisposeAsync();
-        await Cosmos.DisposeAsync();
+        // Side by side: each child gets a short grace period to exit cleanly, and shutdown has 10 s in all.
+        await Task.WhenAll(Azurite.DisposeAsync().AsTask(), Cosmos.DisposeAsync().AsTask());
         await ServiceBus.DisposeAsync();
+    }
+
+    private static async Task<string> WaitForExitAsync(int processId, string name)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            await process.WaitForExitAsync();
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        return name;
     }
 
     private static async Task DisposeQuietly(Task<EmbeddedAzurite> start)

@@ -9,6 +9,7 @@ using AzureOrders.Orders.Saga;
 using AzureOrders.Payments;
 using AzureOrders.Persistence;
 using AzureOrders.ServiceBus;
+using Microsoft.Extensions.Hosting;
 
 namespace AzureOrders.LocalHost;
 
@@ -87,7 +88,15 @@ public sealed class LocalSystem : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
 
         using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole(c => c.SingleLine = true));
-        var endpoints = await LocalEndpoints.StartAsync(options.ServiceBusPort, startupLogging, cancellationToken);
+        LocalEndpoints endpoints;
+        try
+        {
+            endpoints = await LocalEndpoints.StartAsync(options.ServiceBusPort, startupLogging, cancellationToken);
+        }
+        catch (Exception e) when (options.ServiceBusPort != 0 && PortInUseException.IsAddressInUse(e))
+        {
+            throw new PortInUseException(options.ServiceBusPort, "the Service Bus emulator's AMQP port", "--servicebus-port", e);
+        }
         try
         {
             builder.Configuration.AddInMemoryCollection(Settings(endpoints, options));
@@ -97,7 +106,15 @@ public sealed class LocalSystem : IAsyncDisposable
             MapApi(app);
 
             await LocalStore.InitializeAsync(app.Services, cancellationToken);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (Exception e) when (options.Port != 0 && PortInUseException.IsAddressInUse(e))
+            {
+                await app.DisposeAsync();
+                throw new PortInUseException(options.Port, "the HTTP API", "--port", e);
+            }
             // With port 0 Kestrel picks the port; the server's address feature knows which.
             var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
@@ -111,6 +128,9 @@ public sealed class LocalSystem : IAsyncDisposable
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Completes with the name of the first Node.js child that exits while the system runs.</summary>
+    public Task<string> ChildExited => _endpoints.ChildExited;
 
     public async ValueTask DisposeAsync()
     {
@@ -149,6 +169,9 @@ public sealed class LocalSystem : IAsyncDisposable
     {
         var time = TimeProvider.System;
         services.AddSingleton(time);
+        services.AddSingleton<IHostLifetime, RunnerLifetime>();
+        // Stopping is bounded: Program gives the whole shutdown 10 s, the Node.js children need the last seconds.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<ConsumerStatistics>();
         services.AddSingleton<Messaging.Dispatch.IDispatchObserver>(sp => sp.GetRequiredService<ConsumerStatistics>());
         services.AddSingleton<CosmosRoundTrips>();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.LocalHost;
 using AzureOrders.LocalHost.Demo;
@@ -14,11 +15,28 @@ if (command is not ("run" or "demo") || args.Contains("--help"))
 
 var port = IntOption("--port", 7071);
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// SIGINT (Ctrl+C, or `kill -INT -- -PGID` for the whole group) and SIGTERM (service managers) stop the runner in
+// order: consumers, HTTP, saga workers, then the Node.js children, within 10 s. A second signal forces the exit.
+var signals = 0;
+void OnSignal(PosixSignalContext context)
 {
-    e.Cancel = true; // shut down in order: consumers, HTTP, then the Node.js children
+    context.Cancel = true;
+    if (Interlocked.Increment(ref signals) > 1)
+    {
+        Console.Error.WriteLine("Second signal: exiting now.");
+        Environment.Exit(130);
+    }
+    Console.Error.WriteLine($"{context.Signal}: stopping (send it again to force) ...");
     stop.Cancel();
-};
+    // Whatever hangs, the process ends: 10 s is the promise.
+    _ = Task.Delay(TimeSpan.FromSeconds(10)).ContinueWith(_ =>
+    {
+        Console.Error.WriteLine("Shutdown did not finish within 10 s: exiting.");
+        Environment.Exit(1);
+    }, TaskScheduler.Default);
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
 LocalSystem system;
 try
@@ -31,11 +49,26 @@ try
         TelemetryConsole = StringOption("--telemetry") == "console",
     }, [.. args.Where(a => a.Contains('='))], stop.Token);
 }
-catch (EmbeddedEndpointException e)
+catch (Exception e) when (e is EmbeddedEndpointException or PortInUseException)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
 }
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    return 0;
+}
+
+// A child that dies on its own (killed, crashed) takes the system down with a clear line, not a loop of connection errors.
+using var childDied = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+string? deadChild = null;
+_ = system.ChildExited.ContinueWith(t =>
+{
+    if (stop.IsCancellationRequested) return;
+    deadChild = t.Result;
+    Console.Error.WriteLine($"{deadChild} exited unexpectedly; stopping.");
+    childDied.Cancel();
+}, TaskScheduler.Default);
 
 await using (system)
 {
@@ -45,13 +78,22 @@ await using (system)
     if (command == "run")
     {
         Console.WriteLine("Press Ctrl+C to stop.");
-        try { await Task.Delay(Timeout.Infinite, stop.Token); } catch (OperationCanceledException) { }
+        try { await Task.Delay(Timeout.Infinite, childDied.Token); } catch (OperationCanceledException) { }
         Console.WriteLine("Stopping ...");
-        return 0;
+        return deadChild is null ? 0 : 1;
     }
 
     var options = new DemoOptions { Orders = IntOption("--orders", 500), Seed = IntOption("--seed", 42) };
-    var report = await new DemoRunner(system, Console.Out, TimeProvider.System).RunAsync(options, stop.Token);
+    DemoReport report;
+    try
+    {
+        report = await new DemoRunner(system, Console.Out, TimeProvider.System).RunAsync(options, childDied.Token);
+    }
+    catch (OperationCanceledException) when (childDied.IsCancellationRequested)
+    {
+        Console.WriteLine("Demo stopped before it finished.");
+        return deadChild is null ? 0 : 1;
+    }
     DemoRunner.Print(report, Console.Out);
     Console.WriteLine(report.Passed ? "All invariants hold." : "An invariant FAILED.");
     return report.Passed ? 0 : 1;

@@ -68,6 +68,14 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
     public async Task When_a_handler_fails_forever_it_is_dead_lettered_RetriesExhausted_after_the_configured_retries_and_never_sooner()
     {
         const int MaxRetries = 3;
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AzureOrders.Diagnostics.Telemetry.Name,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { if (activity.Kind == System.Diagnostics.ActivityKind.Consumer) spans.Enqueue(activity); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
         await using var emulator = await EmbeddedServiceBus.StartAsync();
         var sender = new FailingSender();
         await using var system = await new TestSystemBuilder(cosmos.ConnectionString, "exhausted")
@@ -105,6 +113,12 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
             Assert.InRange(delay, options.DelayFor(retry, 0), options.DelayFor(retry, 1));
         }
         Assert.Equal(MaxRetries + 1, triggers.Invocations.Count);
+        // The consumer spans say what was done: three deliveries completed with a retry scheduled, then the dead-letter.
+        var ids = triggers.Invocations.Select(i => i.Message.MessageId).ToHashSet();
+        var ours = spans.Where(a => a.GetTagItem("messaging.message.id") is string id && ids.Contains(id)).OrderBy(a => a.StartTimeUtc).ToList();
+        Assert.Equal(["complete", "complete", "complete", "dead_letter"], ours.Select(a => a.GetTagItem("messaging.servicebus.disposition_status") as string));
+        Assert.All(ours.Take(MaxRetries), a => Assert.NotNull(a.GetTagItem("azureorders.retry_delay_ms")));
+        Assert.Equal(nameof(DeadLetterReason.RetriesExhausted), ours[^1].GetTagItem("azureorders.dead_letter_reason"));
         Assert.True(sender.Calls >= MaxRetries + 1);
         Assert.Empty(triggers.Errors);
     }

@@ -26,6 +26,9 @@ public static class MessagingTelemetry
     public const string DeliveryCount = "messaging.servicebus.message.delivery_count";
     public const string DispositionStatus = "messaging.servicebus.disposition_status";
 
+    /// <summary>On a delivery that scheduled a delayed retry: how long until the copy is due.</summary>
+    public const string RetryDelay = "azureorders.retry_delay_ms";
+
     /// <summary>Times the handle step ran in this delivery (above 1 after in-delivery retries of transient Cosmos failures).</summary>
     public const string HandleAttempts = "azureorders.handle.attempts";
 
@@ -86,20 +89,29 @@ public static class MessagingTelemetry
         }
     }
 
-    /// <summary>What the host is told to do with the message, as the Service Bus disposition it becomes.</summary>
-    public static void Settled(Activity? activity, Settlement settlement)
+    /// <summary>What was done with the message, as the Service Bus disposition it became.</summary>
+    public static void Settled(Activity? activity, Messaging.Dispatch.DispatchResult result)
     {
         if (activity is null) return;
-        var (disposition, outcome) = settlement switch
+        var settlement = result.Settlement;
+        var disposition = result.SettledAs switch
         {
-            Settlement.Complete { Duplicate: true } => ("complete", "duplicate"),
-            Settlement.Complete => ("complete", "complete"),
-            Settlement.DeadLetter => ("dead_letter", "dead_letter"),
-            _ => ("abandon", "retry"),
+            // A delayed retry completes the original once its copy is scheduled.
+            Messaging.Dispatch.SettledAs.Completed or Messaging.Dispatch.SettledAs.RetryScheduled => "complete",
+            Messaging.Dispatch.SettledAs.DeadLettered => "dead_letter",
+            _ => "abandon",
+        };
+        var outcome = settlement switch
+        {
+            Settlement.Complete { Duplicate: true } => "duplicate",
+            Settlement.Complete => "complete",
+            Settlement.DeadLetter => "dead_letter",
+            _ => "retry",
         };
         activity.SetTag(DispositionStatus, disposition);
         activity.SetTag(Telemetry.Tags.Outcome, outcome);
         if (settlement.Attempts > 0) activity.SetTag(HandleAttempts, settlement.Attempts);
+        if (result.RetryDelay is { } delay) activity.SetTag(RetryDelay, delay.TotalMilliseconds);
         switch (settlement)
         {
             case Settlement.DeadLetter deadLetter:

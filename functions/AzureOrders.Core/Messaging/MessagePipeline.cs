@@ -95,18 +95,26 @@ public sealed class MessagePipeline
     public string Consumer => _consumer;
     public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;
 
+    /// <summary>Runs the message and returns the pipeline's decision, settled as the broker's default would (tests, tools).</summary>
+    public async Task<Settlement> ProcessAsync(InboundMessage message, CancellationToken cancellationToken) =>
+        (await ProcessAsync(message, (settlement, _) => Task.FromResult(new Dispatch.DispatchResult(settlement, DefaultDisposition(settlement))), cancellationToken)).Settlement;
+
     /// <summary>
     /// Runs the message under its consumer span (parented by the trace context the message carries, so the handler's
-    /// Cosmos calls and publishes join the order's trace) and records the handling metrics.
+    /// Cosmos calls and publishes join the order's trace), lets <paramref name="settle"/> carry out the decision inside
+    /// that span (the dispatcher: complete, dead-letter, schedule a delayed retry), and records on the span and in
+    /// the metrics what was finally done.
     /// </summary>
-    public async Task<Settlement> ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    public async Task<Dispatch.DispatchResult> ProcessAsync(InboundMessage message,
+        Func<Settlement, CancellationToken, Task<Dispatch.DispatchResult>> settle, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         using var span = MessagingTelemetry.StartProcess(message, _consumer);
         string? eventType = null;
-        var settlement = await ProcessCoreAsync(message, span, type => eventType = type, cancellationToken);
-        MessagingTelemetry.Settled(span, settlement);
-        var outcome = settlement switch
+        var decided = await ProcessCoreAsync(message, span, type => eventType = type, cancellationToken);
+        var result = await settle(decided, cancellationToken);
+        MessagingTelemetry.Settled(span, result);
+        var outcome = result.Settlement switch
         {
             Settlement.Complete { Duplicate: true } => "duplicate",
             Settlement.Complete => "complete",
@@ -117,12 +125,19 @@ public sealed class MessagePipeline
             new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, _consumer),
             new KeyValuePair<string, object?>(Telemetry.Tags.EventType, eventType ?? "unknown"),
             new KeyValuePair<string, object?>(Telemetry.Tags.Outcome, outcome));
-        if (settlement is Settlement.DeadLetter deadLetter)
+        if (result is { SettledAs: Dispatch.SettledAs.DeadLettered, Settlement: Settlement.DeadLetter deadLetter })
             OrderMetrics.DeadLetters.Add(1,
                 new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, _consumer),
                 new KeyValuePair<string, object?>(Telemetry.Tags.DeadLetterReason, deadLetter.ReasonCode));
-        return settlement;
+        return result;
     }
+
+    private static Dispatch.SettledAs DefaultDisposition(Settlement settlement) => settlement switch
+    {
+        Settlement.Complete => Dispatch.SettledAs.Completed,
+        Settlement.DeadLetter => Dispatch.SettledAs.DeadLettered,
+        _ => Dispatch.SettledAs.Abandoned,
+    };
 
     private async Task<Settlement> ProcessCoreAsync(InboundMessage message, System.Diagnostics.Activity? span, Action<string> knownType, CancellationToken cancellationToken)
     {

@@ -26,25 +26,27 @@ public sealed class MessageDispatcher(
 
     public async Task<DispatchResult> DispatchAsync(Endpoint endpoint, InboundMessage message, ISettlementActions actions, CancellationToken cancellationToken)
     {
-        var settlement = await pipelines.For(endpoint.Consumer).ProcessAsync(message, cancellationToken);
-        DispatchResult result;
+        // Settled inside the consumer's span, so the span shows what was done (a scheduled retry, RetriesExhausted).
+        var result = await pipelines.For(endpoint.Consumer).ProcessAsync(message,
+            (settlement, ct) => SettleAsync(endpoint, message, settlement, actions, ct), cancellationToken);
+        foreach (var observer in _observers) observer.Dispatched(endpoint, message, result);
+        return result;
+    }
+
+    private async Task<DispatchResult> SettleAsync(Endpoint endpoint, InboundMessage message, Settlement settlement, ISettlementActions actions, CancellationToken cancellationToken)
+    {
         if (_observers.Any(o => o.HandBack(endpoint, message, settlement)))
         {
             await actions.AbandonAsync(cancellationToken);
-            result = new DispatchResult(settlement, SettledAs.Abandoned);
+            return new DispatchResult(settlement, SettledAs.Abandoned);
         }
-        else
+        return settlement switch
         {
-            result = settlement switch
-            {
-                Settlement.Complete => await CompleteAsync(settlement, actions, cancellationToken),
-                Settlement.DeadLetter deadLetter => await DeadLetterAsync(deadLetter, actions, cancellationToken),
-                Settlement.Retry retry => await RetryLaterAsync(endpoint, message, retry, actions, cancellationToken),
-                _ => throw new InvalidOperationException($"Unknown settlement {settlement.GetType().Name}."),
-            };
-        }
-        foreach (var observer in _observers) observer.Dispatched(endpoint, message, result);
-        return result;
+            Settlement.Complete => await CompleteAsync(settlement, actions, cancellationToken),
+            Settlement.DeadLetter deadLetter => await DeadLetterAsync(deadLetter, actions, cancellationToken),
+            Settlement.Retry retry => await RetryLaterAsync(endpoint, message, retry, actions, cancellationToken),
+            _ => throw new InvalidOperationException($"Unknown settlement {settlement.GetType().Name}."),
+        };
     }
 
     private static async Task<DispatchResult> CompleteAsync(Settlement settlement, ISettlementActions actions, CancellationToken cancellationToken)
@@ -69,9 +71,6 @@ public sealed class MessageDispatcher(
                 $"Still failing after {done} delayed retries (the last with {retry.Attempts} attempt(s) in delivery): {error}",
                 endpoint.Consumer, time.GetUtcNow(), exception: retry.Exception,
                 extra: new Dictionary<string, object> { [DeadLetterProperties.RetryCount] = done });
-            OrderMetrics.DeadLetters.Add(1,
-                new KeyValuePair<string, object?>(Telemetry.Tags.Consumer, endpoint.Consumer),
-                new KeyValuePair<string, object?>(Telemetry.Tags.DeadLetterReason, exhausted.ReasonCode));
             logger.LogWarning(retry.Exception, "{Endpoint}: message {MessageId} dead-lettered after {Retries} delayed retries", endpoint.Path, message.MessageId, done);
             return await DeadLetterAsync(exhausted, actions, cancellationToken) with { Settlement = exhausted };
         }
