@@ -19,6 +19,9 @@ param location string
 @description('Object id of the deploying user, granted data roles for debugging (azd sets AZURE_PRINCIPAL_ID). Empty: none.')
 param principalId string = ''
 
+@description('Grant the deploying user (principalId) data-plane roles on Storage, Service Bus, Cosmos DB and Application Insights: true for a developer\'s environment, false for shared and production ones.')
+param deployingUserDataRoles bool = true
+
 @description('Principal type of principalId: User for a developer, ServicePrincipal for a pipeline.')
 @allowed([
   'User'
@@ -127,6 +130,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     appIdentityName: names.identity
     userPrincipalId: principalId
+    userDataRoles: deployingUserDataRoles
     userPrincipalType: principalType
     storageAccountName: names.storage
     serviceBusNamespaceName: names.serviceBus

@@ -24,6 +24,9 @@ public class SnapshotFixture : IAsyncLifetime
     /// <summary>The deploying user's object id passed as principalId ('' = none).</summary>
     protected virtual string PrincipalId => DeployingUserId;
 
+    /// <summary>More `param x = y` lines for the .bicepparam.</summary>
+    protected virtual string ExtraParameters => string.Empty;
+
     public async Task InitializeAsync()
     {
         if (InfraPaths.BicepUnavailableReason is not null)
@@ -43,6 +46,7 @@ public class SnapshotFixture : IAsyncLifetime
                 param location = '{Location}'
                 param principalId = '{PrincipalId}'
                 param principalType = 'User'
+                {ExtraParameters}
                 """);
 
             var result = await Bicep.RunAsync(
@@ -97,4 +101,10 @@ public class SnapshotFixture : IAsyncLifetime
 public sealed class SnapshotWithoutUserFixture : SnapshotFixture
 {
     protected override string PrincipalId => string.Empty;
+}
+
+/// <summary>The snapshot of a shared or production environment: the deploying user is known but gets no data roles.</summary>
+public sealed class SnapshotWithoutUserDataRolesFixture : SnapshotFixture
+{
+    protected override string ExtraParameters => "param deployingUserDataRoles = false";
 }
