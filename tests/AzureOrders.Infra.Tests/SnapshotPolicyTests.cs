@@ -331,13 +331,41 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
             Assert.Null(resource["throughput"]);
         }
 
-        // Idempotency keys must outlive every message that could still be delivered.
-        var longestMessageTtl = Topology.Topics(Topology.Load()).SelectMany(t => Topology.Subscriptions(t).Append(t))
-            .Concat(Topology.Queues(Topology.Load()))
+        // No container of its own for dedupe keys: each service writes them in its own container, in the effect's batch.
+        Assert.DoesNotContain("dedupe", containers.Keys);
+    }
+
+    [BicepFact]
+    public void Core_creates_and_uses_exactly_the_containers_and_indexing_policies_that_bicep_deploys()
+    {
+        // One definition: Core embeds infra/cosmos-containers.json; a hand-written copy in code could drift from Bicep.
+        Assert.Equal(File.ReadAllText(Path.Combine(InfraPaths.Infra, "cosmos-containers.json")), AzureOrders.Persistence.Containers.DefinitionJson);
+
+        var deployed = snapshot.OfType("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers").ToDictionary(SnapshotFixture.ShortName);
+        Assert.Equal(deployed.Keys.Order(), AzureOrders.Persistence.Containers.All.Select(c => c.Name).Order());
+        Assert.Equal(SnapshotFixture.ShortName(snapshot.Single("Microsoft.DocumentDB/databaseAccounts/sqlDatabases")), AzureOrders.Persistence.Containers.DatabaseName);
+        foreach (var spec in AzureOrders.Persistence.Containers.All)
+        {
+            var code = spec.ToProperties();
+            var bicep = deployed[spec.Name]["properties"]!["resource"]!;
+            Assert.Equal((string)bicep["partitionKey"]!["paths"]![0]!, code.PartitionKeyPath);
+            Assert.Equal((int)bicep["defaultTtl"]!, code.DefaultTimeToLive);
+            Assert.Equal(bicep["indexingPolicy"]!["includedPaths"]!.AsArray().Select(p => (string)p!["path"]!), code.IndexingPolicy.IncludedPaths.Select(p => p.Path));
+            Assert.Equal(bicep["indexingPolicy"]!["excludedPaths"]!.AsArray().Select(p => (string)p!["path"]!), code.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
+            Assert.Equal(((string)bicep["indexingPolicy"]!["indexingMode"]!).ToLowerInvariant(), code.IndexingPolicy.IndexingMode.ToString().ToLowerInvariant());
+        }
+    }
+
+    [Fact]
+    public void Dedupe_keys_outlive_every_message_that_could_still_be_delivered()
+    {
+        var topology = Topology.Load();
+        var longestMessageTtl = Topology.Topics(topology).SelectMany(t => Topology.Subscriptions(t).Append(t))
+            .Concat(Topology.Queues(topology))
             .Select(e => (string?)e["defaultMessageTimeToLive"]).OfType<string>().Select(Topology.Duration).Max();
-        var dedupe = expected.Single(c => (string?)c["name"] == "dedupe");
-        Assert.True(TimeSpan.FromSeconds((int)dedupe["defaultTtl"]!) > longestMessageTtl,
-            $"dedupe TTL {(int)dedupe["defaultTtl"]!}s must exceed the longest message TTL {longestMessageTtl}.");
+
+        Assert.True(AzureOrders.Persistence.PartitionWrite.DedupeTtl > longestMessageTtl,
+            $"Dedupe keys expire after {AzureOrders.Persistence.PartitionWrite.DedupeTtl}, before a message that lives {longestMessageTtl} could stop being redelivered.");
     }
 
     [BicepFact]
