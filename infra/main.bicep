@@ -42,6 +42,19 @@ param functionAppInstanceMemoryMB int = 2048
 @maxValue(1000)
 param functionAppMaximumInstanceCount int = 40
 
+@description('Payments:Gateway of the Function App. The template ships only the deterministic simulator.')
+@allowed([
+  'Simulator'
+])
+param paymentGateway string = 'Simulator'
+
+@description('Notifications:Sender of the Function App: Log (notifications written to the log) or InMemory.')
+@allowed([
+  'Log'
+  'InMemory'
+])
+param notificationSender string = 'Log'
+
 // The Function App project targets net10.0 (Directory.Build.props); a test keeps these in step.
 var functionsRuntime = {
   name: 'dotnet-isolated'
@@ -167,6 +180,8 @@ module functionApp 'modules/functionapp.bicep' = {
     runtimeVersion: functionsRuntime.version
     instanceMemoryMB: functionAppInstanceMemoryMB
     maximumInstanceCount: functionAppMaximumInstanceCount
+    paymentGateway: paymentGateway
+    notificationSender: notificationSender
   }
   // The app starts with identity-based connections: its roles must exist first.
   dependsOn: [

@@ -40,6 +40,10 @@ public sealed partial class LocalRunTests
         var database = JsonNode.Parse(File.ReadAllText(Path.Combine(InfraPaths.Infra, "cosmos-containers.json")))!["databaseName"]!.GetValue<string>();
         Assert.Equal(database, (string?)values["CosmosDb__databaseName"]);
         Assert.Contains("CosmosDb__databaseName: cosmosDatabaseName", bicep);
+
+        // The app refuses to start without an explicit gateway and sender, locally as in Azure.
+        Assert.Equal("Simulator", (string?)values["Payments__Gateway"]);
+        Assert.Equal("Log", (string?)values["Notifications__Sender"]);
     }
 
     [Fact]

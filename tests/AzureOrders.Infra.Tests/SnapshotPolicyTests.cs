@@ -290,7 +290,8 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         Assert.Matches(@"^\[reference\('[^']+/providers/Microsoft\.DocumentDB/databaseAccounts/[^']+', '[^']+'\)\.documentEndpoint\]$", (string?)settings["CosmosDb__accountEndpoint"]);
         Assert.Equal(CosmosModel()["databaseName"]!.GetValue<string>(), (string?)settings["CosmosDb__databaseName"]);
 
-        foreach (var connection in new[] { "AzureWebJobsStorage", "ServiceBus", "CosmosDb" })
+        // The host's connections name the user-assigned identity; the code's own clients take it from AZURE_CLIENT_ID.
+        foreach (var connection in new[] { "AzureWebJobsStorage", "ServiceBus" })
         {
             Assert.Equal("managedidentity", (string?)settings[$"{connection}__credential"]);
             Assert.Equal(clientId, (string?)settings[$"{connection}__clientId"]);
