@@ -55,6 +55,13 @@ param paymentGateway string = 'Simulator'
 ])
 param notificationSender string = 'Log'
 
+@description('E-mail address that the alerts notify (action group); empty: alerts show in the Azure portal only.')
+param alertEmail string = ''
+
+@description('Active messages in one queue or topic above which, for 15 minutes, the backlog alert fires.')
+@minValue(1)
+param backlogAlertThreshold int = 1000
+
 // The Function App project targets net10.0 (Directory.Build.props); a test keeps these in step.
 var functionsRuntime = {
   name: 'dotnet-isolated'
@@ -76,6 +83,7 @@ var names = {
   serviceBus: 'sb-${resourceToken}'
   cosmos: 'cosmos-${resourceToken}'
   plan: 'plan-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
 }
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -191,6 +199,59 @@ module functionApp 'modules/functionapp.bicep' = {
   ]
 }
 
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    serviceBusNamespaceName: names.serviceBus
+    cosmosAccountName: names.cosmos
+    functionAppName: functionAppName
+  }
+  dependsOn: [
+    monitoring
+    serviceBus
+    cosmos
+    functionApp
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: names.actionGroup
+    alertEmail: alertEmail
+    backlogThreshold: backlogAlertThreshold
+    serviceBusNamespaceName: names.serviceBus
+    applicationInsightsName: names.applicationInsights
+    logAnalyticsName: names.logAnalytics
+  }
+  // The Cosmos throttling alert reads the table that the diagnostic settings create.
+  dependsOn: [
+    monitoring
+    serviceBus
+    diagnostics
+  ]
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    serviceBusNamespaceName: names.serviceBus
+  }
+  dependsOn: [
+    monitoring
+    serviceBus
+  ]
+}
+
 // Outputs become azd environment values (azd env get-values): names and endpoints, never a key.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -205,3 +266,5 @@ output COSMOS_DATABASE_NAME string = cosmos.outputs.databaseName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
+output AZURE_ACTION_GROUP_NAME string = alerts.outputs.actionGroupName
+output AZURE_WORKBOOK_NAME string = workbook.outputs.name

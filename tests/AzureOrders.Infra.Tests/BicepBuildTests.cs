@@ -88,7 +88,7 @@ public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<B
     {
         var template = JsonNode.Parse(fixture.Build!.StdOut)!;
         var loops = Descendants(template).OfType<JsonObject>()
-            .Where(r => ((string?)r["type"])?.EndsWith("/subscriptions/rules", StringComparison.OrdinalIgnoreCase) == true)
+            .Where(r => r["type"] is JsonValue type && type.TryGetValue<string>(out var name) && name.EndsWith("/subscriptions/rules", StringComparison.OrdinalIgnoreCase))
             .ToList();
 
         Assert.NotEmpty(loops);

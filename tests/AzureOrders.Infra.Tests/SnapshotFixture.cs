@@ -27,12 +27,31 @@ public class SnapshotFixture : IAsyncLifetime
     /// <summary>More `param x = y` lines for the .bicepparam.</summary>
     protected virtual string ExtraParameters => string.Empty;
 
+    // One snapshot per fixture type for the whole run: several test classes assert on the same one (~5 s each).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Task<SnapshotFixture>>> Snapshots = new();
+
     public async Task InitializeAsync()
     {
         if (InfraPaths.BicepUnavailableReason is not null)
         {
             return;
         }
+
+        var shared = await Snapshots.GetOrAdd(GetType(), _ => new Lazy<Task<SnapshotFixture>>(async () =>
+        {
+            await TakeAsync();
+            return this;
+        })).Value;
+        if (!ReferenceEquals(shared, this))
+        {
+            Resources = shared.Resources;
+            Outputs = shared.Outputs;
+            FailureReason = shared.FailureReason;
+        }
+    }
+
+    private async Task TakeAsync()
+    {
 
         var directory = Directory.CreateTempSubdirectory("azureorders-snapshot-");
         try
@@ -103,8 +122,10 @@ public sealed class SnapshotWithoutUserFixture : SnapshotFixture
     protected override string PrincipalId => string.Empty;
 }
 
-/// <summary>The snapshot of a shared or production environment: the deploying user is known but gets no data roles.</summary>
+/// <summary>The snapshot of a shared or production environment: the deploying user is known but gets no data roles; alerts mail the operators.</summary>
 public sealed class SnapshotWithoutUserDataRolesFixture : SnapshotFixture
 {
-    protected override string ExtraParameters => "param deployingUserDataRoles = false";
+    public const string AlertEmail = "operators@example.com";
+
+    protected override string ExtraParameters => $"param deployingUserDataRoles = false\nparam alertEmail = '{AlertEmail}'";
 }

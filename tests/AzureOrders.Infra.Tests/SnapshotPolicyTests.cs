@@ -40,6 +40,12 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         Sites,
         SiteConfig,
         "Microsoft.Web/sites/basicPublishingCredentialsPolicies",
+        // Monitoring: MonitoringTests.
+        "Microsoft.Insights/diagnosticSettings",
+        "Microsoft.Insights/actionGroups",
+        "Microsoft.Insights/metricAlerts",
+        "Microsoft.Insights/scheduledQueryRules",
+        "Microsoft.Insights/workbooks",
     ];
 
     /// <summary>
@@ -377,7 +383,9 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         foreach (var tagged in snapshot.Resources.Select(r => r!.AsObject()).Where(r => r["location"] is not null))
         {
             Assert.True((string?)tagged["tags"]?["azd-env-name"] == SnapshotFixture.EnvironmentName, $"{Name(tagged)} lacks the azd-env-name tag.");
-            Assert.Equal(SnapshotFixture.Location, (string?)tagged["location"]);
+            // Action groups and metric alerts are global resources; everything else lives in the environment's region.
+            var global = (string?)tagged["type"] is "Microsoft.Insights/actionGroups" or "Microsoft.Insights/metricAlerts";
+            Assert.Equal(global ? "global" : SnapshotFixture.Location, (string?)tagged["location"]);
         }
 
         var serviceNames = AzureYaml.ServiceNames();

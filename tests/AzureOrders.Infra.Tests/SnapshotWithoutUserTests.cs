@@ -32,4 +32,13 @@ public sealed class SnapshotWithoutUserDataRolesTests(SnapshotWithoutUserDataRol
     [BicepFact]
     public void With_deploying_user_data_roles_off_the_user_gets_no_role_although_azd_passes_its_id() =>
         SnapshotWithoutUserTests.AssertOnlyTheAppIdentityHasRoles(snapshot);
+
+    [BicepFact]
+    public void With_an_alert_email_the_action_group_mails_it_with_the_common_alert_schema()
+    {
+        var receivers = snapshot.Single("Microsoft.Insights/actionGroups")["properties"]!["emailReceivers"]!.AsArray();
+        var receiver = Assert.Single(receivers);
+        Assert.Equal(SnapshotWithoutUserDataRolesFixture.AlertEmail, (string?)receiver!["emailAddress"]);
+        Assert.True((bool)receiver["useCommonAlertSchema"]!);
+    }
 }
