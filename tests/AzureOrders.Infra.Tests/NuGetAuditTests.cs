@@ -11,7 +11,7 @@ public sealed class NuGetAuditTests
     [Fact]
     public async Task The_function_app_treats_warnings_as_errors_except_nuget_audit_warnings_and_nu1603()
     {
-        var properties = await ProjectProperties.EvaluateAsync(ProjectProperties.FunctionAppProject, "TreatWarningsAsErrors", "WarningsNotAsErrors", "WarningsAsErrors", "NuGetAudit");
+        var properties = await ProjectProperties.OfFunctionAppAsync();
 
         Assert.Equal("true", properties["TreatWarningsAsErrors"], ignoreCase: true);
         var notAsErrors = Codes(properties["WarningsNotAsErrors"]);
