@@ -19,6 +19,9 @@ param location string
 @description('Object id of the deploying user, granted data roles for debugging (azd sets AZURE_PRINCIPAL_ID). Empty: none.')
 param principalId string = ''
 
+@description('Grant the deploying user (principalId) data-plane roles on Storage, Service Bus, Cosmos DB and Application Insights: true for a developer\'s environment, false for shared and production ones.')
+param deployingUserDataRoles bool = true
+
 @description('Principal type of principalId: User for a developer, ServicePrincipal for a pipeline.')
 @allowed([
   'User'
@@ -38,6 +41,26 @@ param functionAppInstanceMemoryMB int = 2048
 @minValue(40)
 @maxValue(1000)
 param functionAppMaximumInstanceCount int = 40
+
+@description('Payments:Gateway of the Function App. The template ships only the deterministic simulator.')
+@allowed([
+  'Simulator'
+])
+param paymentGateway string = 'Simulator'
+
+@description('Notifications:Sender of the Function App: Log (notifications written to the log) or InMemory.')
+@allowed([
+  'Log'
+  'InMemory'
+])
+param notificationSender string = 'Log'
+
+@description('E-mail address that the alerts notify (action group); empty: alerts show in the Azure portal only.')
+param alertEmail string = ''
+
+@description('Active messages in one queue or topic above which, for 15 minutes, the backlog alert fires.')
+@minValue(1)
+param backlogAlertThreshold int = 1000
 
 // The Function App project targets net10.0 (Directory.Build.props); a test keeps these in step.
 var functionsRuntime = {
@@ -60,6 +83,7 @@ var names = {
   serviceBus: 'sb-${resourceToken}'
   cosmos: 'cosmos-${resourceToken}'
   plan: 'plan-${resourceToken}'
+  actionGroup: 'ag-${resourceToken}'
 }
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 
@@ -127,6 +151,7 @@ module roles 'modules/roles.bicep' = {
   params: {
     appIdentityName: names.identity
     userPrincipalId: principalId
+    userDataRoles: deployingUserDataRoles
     userPrincipalType: principalType
     storageAccountName: names.storage
     serviceBusNamespaceName: names.serviceBus
@@ -163,12 +188,67 @@ module functionApp 'modules/functionapp.bicep' = {
     runtimeVersion: functionsRuntime.version
     instanceMemoryMB: functionAppInstanceMemoryMB
     maximumInstanceCount: functionAppMaximumInstanceCount
+    paymentGateway: paymentGateway
+    notificationSender: notificationSender
   }
   // The app starts with identity-based connections: its roles must exist first.
   dependsOn: [
     roles
     storage
     monitoring
+  ]
+}
+
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    serviceBusNamespaceName: names.serviceBus
+    cosmosAccountName: names.cosmos
+    functionAppName: functionAppName
+  }
+  dependsOn: [
+    monitoring
+    serviceBus
+    cosmos
+    functionApp
+  ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    actionGroupName: names.actionGroup
+    alertEmail: alertEmail
+    backlogThreshold: backlogAlertThreshold
+    serviceBusNamespaceName: names.serviceBus
+    applicationInsightsName: names.applicationInsights
+    logAnalyticsName: names.logAnalytics
+  }
+  // The Cosmos throttling alert reads the table that the diagnostic settings create.
+  dependsOn: [
+    monitoring
+    serviceBus
+    diagnostics
+  ]
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: names.applicationInsights
+    serviceBusNamespaceName: names.serviceBus
+  }
+  dependsOn: [
+    monitoring
+    serviceBus
   ]
 }
 
@@ -186,3 +266,5 @@ output COSMOS_DATABASE_NAME string = cosmos.outputs.databaseName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output LOG_ANALYTICS_WORKSPACE_NAME string = monitoring.outputs.logAnalyticsName
+output AZURE_ACTION_GROUP_NAME string = alerts.outputs.actionGroupName
+output AZURE_WORKBOOK_NAME string = workbook.outputs.name

@@ -42,6 +42,19 @@ param cosmosDatabaseName string
 @description('Name of the Application Insights component.')
 param applicationInsightsName string
 
+@description('Payments:Gateway: the payment gateway the app charges with (the template ships only the simulator; the app refuses to start without one).')
+@allowed([
+  'Simulator'
+])
+param paymentGateway string
+
+@description('Notifications:Sender: how notifications are sent (the template ships simulated senders only: Log writes them to the log).')
+@allowed([
+  'Log'
+  'InMemory'
+])
+param notificationSender string
+
 @description('Functions runtime stack on Flex Consumption.')
 @allowed([
   'dotnet-isolated'
@@ -129,8 +142,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
 
-  // Identity-based settings only. The code reads: ServiceBus (trigger/client connection name),
-  // CosmosDb__accountEndpoint + CosmosDb__databaseName, AZURE_CLIENT_ID for its own credentials.
+  // Only settings something reads (a test checks each against the code or the documented host settings):
+  // the host reads AzureWebJobsStorage__*, ServiceBus__* (trigger connection) and the Application Insights pair;
+  // the code reads ServiceBus__fullyQualifiedNamespace, CosmosDb__accountEndpoint/databaseName, AZURE_CLIENT_ID
+  // (its own credential, for Service Bus, Cosmos DB and the exporter), and the services' explicit choices.
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: {
@@ -142,9 +157,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       ServiceBus__clientId: identityClientId
       CosmosDb__accountEndpoint: cosmosEndpoint
       CosmosDb__databaseName: cosmosDatabaseName
-      CosmosDb__credential: 'managedidentity'
-      CosmosDb__clientId: identityClientId
       AZURE_CLIENT_ID: identityClientId
+      // Chosen explicitly, never defaulted: production must not fall back to a simulator silently.
+      Payments__Gateway: paymentGateway
+      Notifications__Sender: notificationSender
       // The connection string names the ingestion endpoint (its instrumentation key is an identifier,
       // not a credential: local auth is off, so ingestion needs the Entra token configured below).
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString

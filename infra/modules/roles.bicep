@@ -1,12 +1,16 @@
-// Least-privilege role assignments. The app's identity gets exactly the data-plane roles its bindings
-// and SDK clients need; the deploying user (optional) gets the same data roles, to debug against
-// Azure from a developer machine. No control-plane (Owner/Contributor) role is granted to anyone.
+// Least-privilege role assignments. The app's identity gets exactly the data-plane roles its bindings,
+// SDK clients and the platform's scale controller need; the deploying user (optional, for dev
+// environments) gets data roles to run the admin tool and debug from a developer machine. No
+// control-plane (Owner/Contributor) role is granted to anyone.
 
 @description('Name of the Function App\'s user-assigned identity.')
 param appIdentityName string
 
 @description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID); empty to grant nothing.')
 param userPrincipalId string
+
+@description('Grant the deploying user data-plane roles (on for dev environments, off for shared or production ones).')
+param userDataRoles bool
 
 @description('Principal type of userPrincipalId.')
 @allowed([
@@ -29,8 +33,14 @@ var storageRoles = {
 }
 var serviceBusRoles = {
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // publish events and commands
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // triggers: receive, complete, dead-letter
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // the user: the admin tool's dead-letter commands
 }
+// Azure Service Bus Data Owner, for the app on each entity its triggers consume only. Receive, complete and
+// dead-letter need Listen (Data Receiver), but target-based scaling on Flex Consumption reads the entity's
+// message count through the management API (GetQueueRuntimePropertiesAsync/GetSubscriptionRuntimePropertiesAsync),
+// which needs Manage rights; without them scaling silently falls back to a less accurate peek-based estimate.
+// No narrower built-in role carries Manage. Scoped to the entity (topic: its subscriptions are below it), not the namespace.
+var serviceBusDataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419'
 var monitoringRoles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Entra-authenticated telemetry ingestion
 }
@@ -49,7 +59,7 @@ var principals = concat(
       type: 'ServicePrincipal'
     }
   ],
-  empty(userPrincipalId)
+  empty(userPrincipalId) || !userDataRoles
     ? []
     : [
         {
@@ -62,7 +72,14 @@ var principals = concat(
 )
 
 var storageAssignments = flatten(map(principals, p => map(items(storageRoles), r => { principal: p, role: r.value })))
-var serviceBusAssignments = flatten(map(principals, p => map(items(serviceBusRoles), r => { principal: p, role: r.value })))
+// The app sends only: it receives through the entity-scoped Data Owner below. The user sends and receives.
+var serviceBusAssignments = flatten(map(principals, p => map(filter(items(serviceBusRoles), r => !p.isApp || r.key == 'serviceBusDataSender'), r => { principal: p, role: r.value })))
+
+var topology = loadJsonContent('../topology.json')
+// Entities the Function App's triggers consume: every queue, and every topic with subscriptions (one trigger per
+// subscription; a test compares the topology with the built functions.metadata).
+var consumedTopics = map(filter(topology.topics, t => !empty(t.subscriptions)), t => t.name)
+var consumedQueues = map(topology.queues, q => q.name)
 var monitoringAssignments = flatten(map(principals, p => map(items(monitoringRoles), r => { principal: p, role: r.value })))
 
 resource appIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
@@ -76,6 +93,20 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
+
+resource consumedTopicEntities 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' existing = [
+  for name in consumedTopics: {
+    parent: serviceBus
+    name: name
+  }
+]
+
+resource consumedQueueEntities 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [
+  for name in consumedQueues: {
+    parent: serviceBus
+    name: name
+  }
+]
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' existing = {
   name: cosmosAccountName
@@ -105,6 +136,30 @@ resource serviceBusRoleAssignments 'Microsoft.Authorization/roleAssignments@2022
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.role)
       principalId: a.principal.isApp ? appIdentity.properties.principalId : a.principal.id
       principalType: a.principal.type
+    }
+  }
+]
+
+resource topicOwnerAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in consumedTopics: {
+    scope: consumedTopicEntities[i]
+    name: guid(consumedTopicEntities[i].id, appIdentity.id, serviceBusDataOwner)
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataOwner)
+      principalId: appIdentity.properties.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource queueOwnerAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in consumedQueues: {
+    scope: consumedQueueEntities[i]
+    name: guid(consumedQueueEntities[i].id, appIdentity.id, serviceBusDataOwner)
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataOwner)
+      principalId: appIdentity.properties.principalId
+      principalType: 'ServicePrincipal'
     }
   }
 ]

@@ -77,6 +77,9 @@ resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscription
 // Azure adds a `$Default` rule (TrueFilter: every message) to each new subscription, and ARM cannot
 // delete a rule. Redeclaring it with a filter that never matches leaves only the topology's rules
 // deciding what reaches the subscription.
+// Rules deploy one at a time: Service Bus answers 409 Conflict to concurrent rule operations on one topic, and ARM
+// would otherwise create a topic's rules in parallel.
+@batchSize(1)
 resource defaultRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
   for (item, i) in subscriptions: {
     parent: topicSubscriptions[i]
@@ -90,6 +93,7 @@ resource defaultRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rule
   }
 ]
 
+@batchSize(1)
 resource subscriptionRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
   for item in rules: {
     parent: topicSubscriptions[item.subscriptionIndex]
@@ -98,6 +102,10 @@ resource subscriptionRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions
       filterType: item.rule.filterType
       correlationFilter: item.rule.correlationFilter
     }
+    // Not at the same time as the $Default rules either (same 409).
+    dependsOn: [
+      defaultRules
+    ]
   }
 ]
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using YamlDotNet.RepresentationModel;
-using YamlDotNet.Serialization;
 
 namespace AzureOrders.Infra.Tests;
 
@@ -55,10 +54,28 @@ public sealed class AzureYamlTests
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : null;
 
+    /// <summary>YAML to JSON with YAML 1.2 core-schema types for plain scalars (true/false, numbers, null), as azd reads it.</summary>
     private static JsonDocument ToJson(string yaml)
     {
-        var data = new DeserializerBuilder().Build().Deserialize<object>(yaml);
-        var json = new SerializerBuilder().JsonCompatible().Build().Serialize(data);
-        return JsonDocument.Parse(json);
+        using var reader = new StringReader(yaml);
+        var stream = new YamlStream();
+        stream.Load(reader);
+        return JsonDocument.Parse(Convert(stream.Documents.Single().RootNode)?.ToJsonString() ?? "null");
     }
+
+    private static JsonNode? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, Convert(c.Value)))),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Convert).ToArray()),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar => scalar.Value switch
+        {
+            "true" => JsonValue.Create(true),
+            "false" => JsonValue.Create(false),
+            null or "" or "null" or "~" => null,
+            var v when long.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) => JsonValue.Create(n),
+            var v => JsonValue.Create(v),
+        },
+        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+        _ => throw new InvalidOperationException($"Unexpected YAML node {node.NodeType}."),
+    };
 }

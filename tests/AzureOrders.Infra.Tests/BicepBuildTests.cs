@@ -83,6 +83,46 @@ public sealed class BicepBuildTests(BicepBuildFixture fixture) : IClassFixture<B
         }
     }
 
+    [BicepFact]
+    public void Subscription_rules_deploy_one_at_a_time_because_concurrent_rule_operations_on_a_topic_conflict()
+    {
+        var template = JsonNode.Parse(fixture.Build!.StdOut)!;
+        var loops = Descendants(template).OfType<JsonObject>()
+            .Where(r => r["type"] is JsonValue type && type.TryGetValue<string>(out var name) && name.EndsWith("/subscriptions/rules", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+
+        Assert.NotEmpty(loops);
+        foreach (var loop in loops)
+        {
+            var copy = loop["copy"];
+            Assert.True(copy is not null, $"Rules are expected in loops: {loop.ToJsonString()[..200]}");
+            Assert.Equal("serial", (string?)copy!["mode"]);
+            Assert.Equal(1, (int?)copy["batchSize"]);
+        }
+
+        // The two loops (topology rules and the $Default overrides) do not overlap either.
+        var loopNames = loops.Select(l => (string)l["copy"]!["name"]!).ToList();
+        Assert.Contains(loops, l => l["dependsOn"]!.AsArray().Any(d => loopNames.Contains((string?)d ?? string.Empty) && (string?)d != (string?)l["copy"]!["name"]));
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a.AsEnumerable(),
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+        {
+            foreach (var d in Descendants(child))
+            {
+                yield return d;
+            }
+        }
+    }
+
     [Fact]
     public void Bicepconfig_raises_the_linter_rules_to_errors()
     {

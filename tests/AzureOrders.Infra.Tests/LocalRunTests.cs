@@ -40,6 +40,10 @@ public sealed partial class LocalRunTests
         var database = JsonNode.Parse(File.ReadAllText(Path.Combine(InfraPaths.Infra, "cosmos-containers.json")))!["databaseName"]!.GetValue<string>();
         Assert.Equal(database, (string?)values["CosmosDb__databaseName"]);
         Assert.Contains("CosmosDb__databaseName: cosmosDatabaseName", bicep);
+
+        // The app refuses to start without an explicit gateway and sender, locally as in Azure.
+        Assert.Equal("Simulator", (string?)values["Payments__Gateway"]);
+        Assert.Equal("Log", (string?)values["Notifications__Sender"]);
     }
 
     [Fact]
@@ -63,7 +67,7 @@ public sealed partial class LocalRunTests
         var compose = LoadYaml(Path.Combine(Local, "docker-compose.yml"));
         var services = (YamlMappingNode)compose.Children[new YamlScalarNode("services")];
         var names = services.Children.Keys.Select(k => ((YamlScalarNode)k).Value).ToList();
-        Assert.Equal(["azurite", "cosmos-emulator", "servicebus-emulator", "sqledge"], names.Order());
+        Assert.Equal(["azurite", "cosmos-emulator", "servicebus-emulator", "sqlserver"], names.Order());
 
         var serviceBus = (YamlMappingNode)services.Children[new YamlScalarNode("servicebus-emulator")];
         var volume = Assert.Single(Sequence(serviceBus, "volumes"));
@@ -77,12 +81,43 @@ public sealed partial class LocalRunTests
         var cosmos = (YamlMappingNode)services.Children[new YamlScalarNode("cosmos-emulator")];
         Assert.Contains("8081:8081", Sequence(cosmos, "ports"));
 
-        // No password in the file: SQL Edge's comes from the developer's environment.
+        // No password in the file: SQL Server's comes from the developer's environment.
         var text = File.ReadAllText(Path.Combine(Local, "docker-compose.yml"));
         foreach (Match password in Regex.Matches(text, @"MSSQL_SA_PASSWORD:\s*(?<value>.+)"))
         {
             Assert.StartsWith("\"${MSSQL_SA_PASSWORD:?", password.Groups["value"].Value.Trim());
         }
+    }
+
+    [Fact]
+    public void The_compose_file_uses_microsofts_current_images_with_pinned_tags_and_health_checks()
+    {
+        var compose = LoadYaml(Path.Combine(Local, "docker-compose.yml"));
+        var services = (YamlMappingNode)compose.Children[new YamlScalarNode("services")];
+        foreach (var (key, value) in services.Children)
+        {
+            var service = (YamlMappingNode)value;
+            var name = ((YamlScalarNode)key).Value;
+            var image = ((YamlScalarNode)service.Children[new YamlScalarNode("image")]).Value!;
+            Assert.StartsWith("mcr.microsoft.com/", image);
+            var tag = image.Split(':')[^1];
+            Assert.False(image.Count(c => c == ':') == 0 || tag is "latest" || tag.EndsWith("-latest", StringComparison.Ordinal), $"{name}: image {image} is not pinned to a tag.");
+            Assert.True(service.Children.ContainsKey(new YamlScalarNode("healthcheck")), $"{name} has no health check.");
+        }
+
+        // SQL Server 2022, not the retired Azure SQL Edge; the emulator waits for it to be healthy.
+        Assert.DoesNotContain("azure-sql-edge", File.ReadAllText(Path.Combine(Local, "docker-compose.yml")));
+        Assert.StartsWith("mcr.microsoft.com/mssql/server:2022-", ((YamlScalarNode)((YamlMappingNode)services.Children[new YamlScalarNode("sqlserver")]).Children[new YamlScalarNode("image")]).Value);
+        var emulator = (YamlMappingNode)services.Children[new YamlScalarNode("servicebus-emulator")];
+        var dependsOn = (YamlMappingNode)emulator.Children[new YamlScalarNode("depends_on")];
+        Assert.Equal("service_healthy", ((YamlScalarNode)((YamlMappingNode)dependsOn.Children[new YamlScalarNode("sqlserver")]).Children[new YamlScalarNode("condition")]).Value);
+        var environment = (YamlMappingNode)emulator.Children[new YamlScalarNode("environment")];
+        Assert.Equal("sqlserver", ((YamlScalarNode)environment.Children[new YamlScalarNode("SQL_SERVER")]).Value);
+
+        // One Azurite version for the Docker path and the embedded runner.
+        var npm = JsonNode.Parse(File.ReadAllText(Path.Combine(Local, "package.json")))!;
+        var azurite = ((YamlScalarNode)((YamlMappingNode)services.Children[new YamlScalarNode("azurite")]).Children[new YamlScalarNode("image")]).Value!;
+        Assert.Equal((string?)(npm["dependencies"]?["azurite"] ?? npm["devDependencies"]?["azurite"]), azurite.Split(':')[^1]);
     }
 
     private static YamlMappingNode LoadYaml(string path)

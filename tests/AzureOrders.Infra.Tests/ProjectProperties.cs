@@ -9,7 +9,7 @@ internal static class ProjectProperties
     public static string FunctionAppProject => Path.Combine(InfraPaths.RepoRoot, "functions", "AzureOrders.Functions", "AzureOrders.Functions.csproj");
 
     private static readonly Lazy<Task<IReadOnlyDictionary<string, string>>> FunctionApp =
-        new(() => EvaluateAsync(FunctionAppProject, "TargetFramework", "AzureFunctionsVersion", "OutputType"));
+        new(() => EvaluateAsync(FunctionAppProject, "TargetFramework", "AzureFunctionsVersion", "OutputType", "TreatWarningsAsErrors", "WarningsNotAsErrors", "WarningsAsErrors", "NuGetAudit"));
 
     public static Task<IReadOnlyDictionary<string, string>> OfFunctionAppAsync() => FunctionApp.Value;
 

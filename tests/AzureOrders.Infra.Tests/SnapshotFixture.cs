@@ -24,12 +24,34 @@ public class SnapshotFixture : IAsyncLifetime
     /// <summary>The deploying user's object id passed as principalId ('' = none).</summary>
     protected virtual string PrincipalId => DeployingUserId;
 
+    /// <summary>More `param x = y` lines for the .bicepparam.</summary>
+    protected virtual string ExtraParameters => string.Empty;
+
+    // One snapshot per fixture type for the whole run: several test classes assert on the same one (~5 s each).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Lazy<Task<SnapshotFixture>>> Snapshots = new();
+
     public async Task InitializeAsync()
     {
         if (InfraPaths.BicepUnavailableReason is not null)
         {
             return;
         }
+
+        var shared = await Snapshots.GetOrAdd(GetType(), _ => new Lazy<Task<SnapshotFixture>>(async () =>
+        {
+            await TakeAsync();
+            return this;
+        })).Value;
+        if (!ReferenceEquals(shared, this))
+        {
+            Resources = shared.Resources;
+            Outputs = shared.Outputs;
+            FailureReason = shared.FailureReason;
+        }
+    }
+
+    private async Task TakeAsync()
+    {
 
         var directory = Directory.CreateTempSubdirectory("azureorders-snapshot-");
         try
@@ -43,6 +65,7 @@ public class SnapshotFixture : IAsyncLifetime
                 param location = '{Location}'
                 param principalId = '{PrincipalId}'
                 param principalType = 'User'
+                {ExtraParameters}
                 """);
 
             var result = await Bicep.RunAsync(
@@ -97,4 +120,12 @@ public class SnapshotFixture : IAsyncLifetime
 public sealed class SnapshotWithoutUserFixture : SnapshotFixture
 {
     protected override string PrincipalId => string.Empty;
+}
+
+/// <summary>The snapshot of a shared or production environment: the deploying user is known but gets no data roles; alerts mail the operators.</summary>
+public sealed class SnapshotWithoutUserDataRolesFixture : SnapshotFixture
+{
+    public const string AlertEmail = "operators@example.com";
+
+    protected override string ExtraParameters => $"param deployingUserDataRoles = false\nparam alertEmail = '{AlertEmail}'";
 }

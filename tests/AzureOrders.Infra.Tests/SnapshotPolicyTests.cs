@@ -40,18 +40,31 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         Sites,
         SiteConfig,
         "Microsoft.Web/sites/basicPublishingCredentialsPolicies",
+        // Monitoring: MonitoringTests.
+        "Microsoft.Insights/diagnosticSettings",
+        "Microsoft.Insights/actionGroups",
+        "Microsoft.Insights/metricAlerts",
+        "Microsoft.Insights/scheduledQueryRules",
+        "Microsoft.Insights/workbooks",
     ];
 
-    /// <summary>Built-in Azure roles the template may grant (least privilege: data-plane roles only).</summary>
-    private static readonly Dictionary<string, (string Name, string ScopeType)> AllowedRoles = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>
+    /// Built-in Azure roles the template may grant (least privilege: data-plane roles only), the scope each may have
+    /// (a pattern of the scope's resource path below the resource group), and who may hold it.
+    /// </summary>
+    private static readonly Dictionary<string, (string Name, string ScopePattern, string[] Principals)> AllowedRoles = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = ("Storage Blob Data Owner", StorageAccounts),
-        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = ("Storage Queue Data Contributor", StorageAccounts),
-        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = ("Storage Table Data Contributor", StorageAccounts),
-        ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = ("Azure Service Bus Data Sender", ServiceBusNamespaces),
-        ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = ("Azure Service Bus Data Receiver", ServiceBusNamespaces),
-        ["3913510d-42f4-4e42-8a64-420c390055eb"] = ("Monitoring Metrics Publisher", Components),
+        ["b7e6dc6d-f1e8-4753-8033-0f276bb0955b"] = ("Storage Blob Data Owner", $"{StorageAccounts}/[^/]+", ["app", "user"]),
+        ["974c5e8b-45b9-4653-ba55-5f855dd0fb88"] = ("Storage Queue Data Contributor", $"{StorageAccounts}/[^/]+", ["app", "user"]),
+        ["0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"] = ("Storage Table Data Contributor", $"{StorageAccounts}/[^/]+", ["app", "user"]),
+        ["69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"] = ("Azure Service Bus Data Sender", $"{ServiceBusNamespaces}/[^/]+", ["app", "user"]),
+        ["4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"] = ("Azure Service Bus Data Receiver", $"{ServiceBusNamespaces}/[^/]+", ["user"]),
+        // Manage rights for target-based scaling, on each consumed entity only (docs/infrastructure.md says why).
+        [ServiceBusDataOwner] = ("Azure Service Bus Data Owner", $"{ServiceBusNamespaces}/[^/]+/(topics|queues)/[^/]+", ["app"]),
+        ["3913510d-42f4-4e42-8a64-420c390055eb"] = ("Monitoring Metrics Publisher", $"{Components}/[^/]+", ["app", "user"]),
     };
+
+    private const string ServiceBusDataOwner = "090c5cfd-751d-490a-894a-3ce6f1109419";
 
     private const string CosmosDataContributor = "00000000-0000-0000-0000-000000000002";
 
@@ -194,19 +207,22 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
             Assert.StartsWith($"/subscriptions/{SnapshotFixture.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/", (string)p["roleDefinitionId"]!);
 
             var principal = Principal(p, appIdentity);
+            Assert.Contains(principal, role.Principals);
             var principalType = (string?)p["principalType"];
             Assert.Equal(principal == "app" ? "ServicePrincipal" : "User", principalType);
 
             // Scoped to one resource of the role's service, never a resource group or the subscription.
             var scope = Scope(assignment);
-            Assert.Matches($"^/subscriptions/{SnapshotFixture.SubscriptionId}/resourceGroups/[^/]+/providers/{Regex.Escape(role.ScopeType)}/[^/]+$", scope);
+            Assert.Matches($"^/subscriptions/{SnapshotFixture.SubscriptionId}/resourceGroups/[^/]+/providers/{role.ScopePattern}$", scope);
             granted.Add((principal, role.Name));
         }
 
-        // The app gets every role it needs; the deploying user gets the same data roles, for debugging.
+        // Each principal gets every role on the allow-list meant for it, and only those.
         foreach (var principal in new[] { "app", "user" })
         {
-            Assert.Equal(AllowedRoles.Values.Select(r => r.Name).Order(), granted.Where(g => g.Principal == principal).Select(g => g.Role).Order());
+            Assert.Equal(
+                AllowedRoles.Values.Where(r => r.Principals.Contains(principal)).Select(r => r.Name).Order(),
+                granted.Where(g => g.Principal == principal).Select(g => g.Role).Distinct().Order());
         }
 
         var cosmos = snapshot.Single(CosmosAccounts);
@@ -221,6 +237,20 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         }
 
         Assert.Equal(["app", "user"], cosmosAssignments.Select(a => Principal(a["properties"]!, appIdentity)).Order());
+    }
+
+    [BicepFact]
+    public void The_app_identity_is_service_bus_data_owner_of_exactly_the_entities_its_triggers_consume()
+    {
+        var topology = Topology.Load();
+        var ns = Name(snapshot.Single(ServiceBusNamespaces));
+        var expected = Topology.Topics(topology).Where(t => Topology.Subscriptions(t).Any()).Select(t => $"{ServiceBusNamespaces}/{ns}/topics/{t["name"]}")
+            .Concat(Topology.Queues(topology).Select(q => $"{ServiceBusNamespaces}/{ns}/queues/{q["name"]}"));
+
+        var owners = NonEmpty(RoleAssignments).Where(a => ((string)a["properties"]!["roleDefinitionId"]!).EndsWith(ServiceBusDataOwner, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        Assert.All(owners, a => Assert.Equal("app", Principal(a["properties"]!, AppIdentityId())));
+        Assert.Equal(expected.Order(), owners.Select(a => Regex.Match(Scope(a), "/providers/(?<path>.+)$").Groups["path"].Value).Order());
     }
 
     [BicepFact]
@@ -266,7 +296,8 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         Assert.Matches(@"^\[reference\('[^']+/providers/Microsoft\.DocumentDB/databaseAccounts/[^']+', '[^']+'\)\.documentEndpoint\]$", (string?)settings["CosmosDb__accountEndpoint"]);
         Assert.Equal(CosmosModel()["databaseName"]!.GetValue<string>(), (string?)settings["CosmosDb__databaseName"]);
 
-        foreach (var connection in new[] { "AzureWebJobsStorage", "ServiceBus", "CosmosDb" })
+        // The host's connections name the user-assigned identity; the code's own clients take it from AZURE_CLIENT_ID.
+        foreach (var connection in new[] { "AzureWebJobsStorage", "ServiceBus" })
         {
             Assert.Equal("managedidentity", (string?)settings[$"{connection}__credential"]);
             Assert.Equal(clientId, (string?)settings[$"{connection}__clientId"]);
@@ -307,13 +338,41 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
             Assert.Null(resource["throughput"]);
         }
 
-        // Idempotency keys must outlive every message that could still be delivered.
-        var longestMessageTtl = Topology.Topics(Topology.Load()).SelectMany(t => Topology.Subscriptions(t).Append(t))
-            .Concat(Topology.Queues(Topology.Load()))
+        // No container of its own for dedupe keys: each service writes them in its own container, in the effect's batch.
+        Assert.DoesNotContain("dedupe", containers.Keys);
+    }
+
+    [BicepFact]
+    public void Core_creates_and_uses_exactly_the_containers_and_indexing_policies_that_bicep_deploys()
+    {
+        // One definition: Core embeds infra/cosmos-containers.json; a hand-written copy in code could drift from Bicep.
+        Assert.Equal(File.ReadAllText(Path.Combine(InfraPaths.Infra, "cosmos-containers.json")), AzureOrders.Persistence.Containers.DefinitionJson);
+
+        var deployed = snapshot.OfType("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers").ToDictionary(SnapshotFixture.ShortName);
+        Assert.Equal(deployed.Keys.Order(), AzureOrders.Persistence.Containers.All.Select(c => c.Name).Order());
+        Assert.Equal(SnapshotFixture.ShortName(snapshot.Single("Microsoft.DocumentDB/databaseAccounts/sqlDatabases")), AzureOrders.Persistence.Containers.DatabaseName);
+        foreach (var spec in AzureOrders.Persistence.Containers.All)
+        {
+            var code = spec.ToProperties();
+            var bicep = deployed[spec.Name]["properties"]!["resource"]!;
+            Assert.Equal((string)bicep["partitionKey"]!["paths"]![0]!, code.PartitionKeyPath);
+            Assert.Equal((int)bicep["defaultTtl"]!, code.DefaultTimeToLive);
+            Assert.Equal(bicep["indexingPolicy"]!["includedPaths"]!.AsArray().Select(p => (string)p!["path"]!), code.IndexingPolicy.IncludedPaths.Select(p => p.Path));
+            Assert.Equal(bicep["indexingPolicy"]!["excludedPaths"]!.AsArray().Select(p => (string)p!["path"]!), code.IndexingPolicy.ExcludedPaths.Select(p => p.Path));
+            Assert.Equal(((string)bicep["indexingPolicy"]!["indexingMode"]!).ToLowerInvariant(), code.IndexingPolicy.IndexingMode.ToString().ToLowerInvariant());
+        }
+    }
+
+    [Fact]
+    public void Dedupe_keys_outlive_every_message_that_could_still_be_delivered()
+    {
+        var topology = Topology.Load();
+        var longestMessageTtl = Topology.Topics(topology).SelectMany(t => Topology.Subscriptions(t).Append(t))
+            .Concat(Topology.Queues(topology))
             .Select(e => (string?)e["defaultMessageTimeToLive"]).OfType<string>().Select(Topology.Duration).Max();
-        var dedupe = expected.Single(c => (string?)c["name"] == "dedupe");
-        Assert.True(TimeSpan.FromSeconds((int)dedupe["defaultTtl"]!) > longestMessageTtl,
-            $"dedupe TTL {(int)dedupe["defaultTtl"]!}s must exceed the longest message TTL {longestMessageTtl}.");
+
+        Assert.True(AzureOrders.Persistence.PartitionWrite.DedupeTtl > longestMessageTtl,
+            $"Dedupe keys expire after {AzureOrders.Persistence.PartitionWrite.DedupeTtl}, before a message that lives {longestMessageTtl} could stop being redelivered.");
     }
 
     [BicepFact]
@@ -324,7 +383,9 @@ public sealed partial class SnapshotPolicyTests(SnapshotFixture snapshot) : ICla
         foreach (var tagged in snapshot.Resources.Select(r => r!.AsObject()).Where(r => r["location"] is not null))
         {
             Assert.True((string?)tagged["tags"]?["azd-env-name"] == SnapshotFixture.EnvironmentName, $"{Name(tagged)} lacks the azd-env-name tag.");
-            Assert.Equal(SnapshotFixture.Location, (string?)tagged["location"]);
+            // Action groups and metric alerts are global resources; everything else lives in the environment's region.
+            var global = (string?)tagged["type"] is "Microsoft.Insights/actionGroups" or "Microsoft.Insights/metricAlerts";
+            Assert.Equal(global ? "global" : SnapshotFixture.Location, (string?)tagged["location"]);
         }
 
         var serviceNames = AzureYaml.ServiceNames();
