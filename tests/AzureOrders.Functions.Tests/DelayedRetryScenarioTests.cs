@@ -1,7 +1,6 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
-using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.Functions.Consumers;
 using AzureOrders.Messaging;
 using AzureOrders.Messaging.Dispatch;
@@ -23,7 +22,7 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
     [Fact]
     public async Task When_the_payment_breaker_is_open_for_15_seconds_no_payment_command_is_dead_lettered_and_every_order_ends_confirmed()
     {
-        await using var emulator = await EmbeddedServiceBus.StartAsync();
+        await using var emulator = await ServiceBusEndpoint.StartAsync();
         var gateway = new OutageGateway();
         await using var system = await new TestSystemBuilder(cosmos.ConnectionString, "breaker")
             .WithServiceBus(emulator.ConnectionString, processors: false)
@@ -76,7 +75,7 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
             ActivityStopped = activity => { if (activity.Kind == System.Diagnostics.ActivityKind.Consumer) spans.Enqueue(activity); },
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
-        await using var emulator = await EmbeddedServiceBus.StartAsync();
+        await using var emulator = await ServiceBusEndpoint.StartAsync();
         var sender = new FailingSender();
         await using var system = await new TestSystemBuilder(cosmos.ConnectionString, "exhausted")
             .WithServiceBus(emulator.ConnectionString, processors: false)

@@ -40,6 +40,7 @@ public sealed class TestSystemBuilder(string cosmosConnectionString, string data
     private string? _serviceBus;
     private bool _processors = true;
     private (bool Enabled, bool KeepHistories, int Concurrency) _durable;
+    private bool _setup = true;
 
     /// <summary>Unique per system, so tests sharing one Cosmos server never see each other's data.</summary>
     public string DatabaseName { get; } = $"{databasePrefix}-{Guid.NewGuid():N}";
@@ -70,6 +71,9 @@ public sealed class TestSystemBuilder(string cosmosConnectionString, string data
         _durable = (true, keepHistories, concurrency);
         return this;
     }
+
+    /// <summary>Start on whatever the Cosmos account holds: the test runs setup itself, as an operator would.</summary>
+    public TestSystemBuilder WithoutSetup() { _setup = false; return this; }
 
     public async Task<TestSystem> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -104,7 +108,7 @@ public sealed class TestSystemBuilder(string cosmosConnectionString, string data
         foreach (var configure in _configure) configure(services);
 
         var host = builder.Build();
-        await SystemSetup.RunAsync(host.Services.GetRequiredService<CosmosClient>(), DatabaseName, host.Services.GetRequiredService<IProductCatalog>().All, cancellationToken);
+        if (_setup) await SystemSetup.RunAsync(host.Services.GetRequiredService<CosmosClient>(), DatabaseName, host.Services.GetRequiredService<IProductCatalog>().All, cancellationToken);
         await host.StartAsync(cancellationToken);
         return new TestSystem(host, DatabaseName);
     }
