@@ -122,6 +122,7 @@ public class DurableStoreTests
             active.ApplicationProperties["text"] = "kept";
             await sender.SendMessageAsync(active);
             scheduledSequence = await sender.ScheduleMessageAsync(new ServiceBusMessage("later") { MessageId = "scheduled" }, scheduledFor);
+            await sender.CancelScheduledMessageAsync(await sender.ScheduleMessageAsync(new ServiceBusMessage("cancelled") { MessageId = "cancelled" }, scheduledFor));
 
             await using var topic = run.Client.CreateSender("orders");
             await topic.SendMessagesAsync([new ServiceBusMessage("t1") { MessageId = "t1" }, new ServiceBusMessage("t2") { MessageId = "t2" }]);
@@ -170,7 +171,7 @@ public class DurableStoreTests
 
             // Numbers continue above every number handed out, the completed message's included.
             await using var sender = run.Client.CreateSender("work");
-            Assert.Equal(7, await sender.ScheduleMessageAsync(new ServiceBusMessage("next") { MessageId = "next" }, DateTimeOffset.UtcNow.AddHours(1)));
+            Assert.Equal(8, await sender.ScheduleMessageAsync(new ServiceBusMessage("next") { MessageId = "next" }, DateTimeOffset.UtcNow.AddHours(1)));
             await using var topic = run.Client.CreateSender("orders");
             Assert.Equal(3, await topic.ScheduleMessageAsync(new ServiceBusMessage("t3") { MessageId = "t3" }, DateTimeOffset.UtcNow.AddHours(1)));
         }

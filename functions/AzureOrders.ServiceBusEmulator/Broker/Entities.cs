@@ -35,6 +35,12 @@ internal sealed class DuplicateDetector(TimeSpan window)
 
     public TimeSpan Window { get; } = window;
 
+    /// <summary>
+    /// Held by a durable entity from the duplicate check until the message is journaled: a repeat that
+    /// finds the id must not be acknowledged before the original's rows are in the journal.
+    /// </summary>
+    public object Gate => seen;
+
     /// <summary>True once after ids left the window (the durable copy then drops them too).</summary>
     public bool TakePruned()
     {
@@ -129,24 +135,34 @@ internal sealed class QueueEntity : IMessageEntry
     public long? Send(BrokeredMessage message)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        if (duplicates?.IsDuplicate(message.Properties.MessageId, now) == true)
-        {
-            return null;
-        }
-
-        message.SequenceNumber = Interlocked.Increment(ref sequence);
-        message.EnqueuedTime = message.ScheduledEnqueueTime is { } at && at > now ? at : now;
         if (journal is null)
         {
+            if (duplicates?.IsDuplicate(message.Properties.MessageId, now) == true)
+            {
+                return null;
+            }
+
+            message.SequenceNumber = Interlocked.Increment(ref sequence);
+            message.EnqueuedTime = message.ScheduledEnqueueTime is { } at && at > now ? at : now;
             Store.Enqueue(message);
-        }
-        else
-        {
-            Store.PrepareInsert(message);
-            journal.Append(EntityJournal.NewMessage(Name, [JournalOp.Put(Store.Path, message)], message, duplicates, now));
-            Store.InsertPrepared(message);
+            return message.SequenceNumber;
         }
 
+        // Without duplicate detection no other send depends on this one: the message's own lock is uncontended.
+        lock (duplicates?.Gate ?? message)
+        {
+            if (duplicates?.IsDuplicate(message.Properties.MessageId, now) == true)
+            {
+                return null;
+            }
+
+            message.SequenceNumber = Interlocked.Increment(ref sequence);
+            message.EnqueuedTime = message.ScheduledEnqueueTime is { } at && at > now ? at : now;
+            Store.PrepareInsert(message);
+            journal.Append(EntityJournal.NewMessage(Name, [JournalOp.Put(Store.Path, message)], message, duplicates, now));
+        }
+
+        Store.InsertPrepared(message);
         return message.SequenceNumber;
     }
 
@@ -259,9 +275,43 @@ internal sealed class TopicEntity : IMessageEntry
     public long? Send(BrokeredMessage message)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        if (journal is null)
+        {
+            return Accept(message, now, out var targets) ? Deliver(message, targets) : null;
+        }
+
+        List<(MessageStore, BrokeredMessage)>? journaled;
+        lock (duplicates?.Gate ?? message)
+        {
+            if (!Accept(message, now, out journaled))
+            {
+                return null;
+            }
+        }
+
+        return Deliver(message, journaled);
+    }
+
+    long Deliver(BrokeredMessage message, List<(MessageStore Store, BrokeredMessage Copy)>? targets)
+    {
+        foreach (var (store, copy) in targets ?? [])
+        {
+            store.InsertPrepared(copy);
+        }
+
+        return message.SequenceNumber;
+    }
+
+    /// <summary>
+    /// Checks for a duplicate, numbers the message and either parks it (scheduled) or routes it; the
+    /// returned copies are journaled but not yet visible.
+    /// </summary>
+    bool Accept(BrokeredMessage message, DateTime now, out List<(MessageStore Store, BrokeredMessage Copy)>? targets)
+    {
+        targets = null;
         if (duplicates?.IsDuplicate(message.Properties.MessageId, now) == true)
         {
-            return null;
+            return false;
         }
 
         message.SequenceNumber = Interlocked.Increment(ref sequence);
@@ -281,20 +331,21 @@ internal sealed class TopicEntity : IMessageEntry
                 scheduled[message.SequenceNumber] = message;
             }
 
-            return message.SequenceNumber;
+            return true;
         }
 
         message.EnqueuedTime = now;
-        FanOut(message, journal is null ? null : rows => EntityJournal.NewMessage(Name, rows, message, duplicates, now));
-        return message.SequenceNumber;
+        targets = Route(message, journal is null ? null : rows => EntityJournal.NewMessage(Name, rows, message, duplicates, now));
+        return true;
     }
 
     /// <summary>
-    /// Copies the message into every subscription whose rules match. With a journal, every copy (and
-    /// what <paramref name="commitWith"/> adds: the sequence number, the duplicate entry, the topic's
-    /// scheduled row going away) is one commit made before any copy becomes visible.
+    /// Prepares a copy of the message for every subscription whose rules match. With a journal, every
+    /// copy (and what <paramref name="commitWith"/> adds: the sequence number, the duplicate entry, the
+    /// topic's scheduled row going away) is one commit made before any copy becomes visible; the caller
+    /// then inserts the copies.
     /// </summary>
-    void FanOut(BrokeredMessage message, Func<IReadOnlyList<JournalOp>, JournalOp[]>? commitWith)
+    List<(MessageStore Store, BrokeredMessage Copy)> Route(BrokeredMessage message, Func<IReadOnlyList<JournalOp>, JournalOp[]>? commitWith)
     {
         var targets = new List<(MessageStore Store, BrokeredMessage Copy)>(Subscriptions.Count);
         foreach (var subscription in Subscriptions)
@@ -345,10 +396,7 @@ internal sealed class TopicEntity : IMessageEntry
             journal!.Append(commitWith(targets.Select(t => JournalOp.Put(t.Store.Path, t.Copy)).ToList()));
         }
 
-        foreach (var (store, copy) in targets)
-        {
-            store.InsertPrepared(copy);
-        }
+        return targets;
     }
 
     void FilterFailed(SubscriptionEntity subscription, BrokeredMessage message, FilterEvaluationException error, List<(MessageStore, BrokeredMessage)> targets)
@@ -392,7 +440,7 @@ internal sealed class TopicEntity : IMessageEntry
 
         foreach (var message in due ?? [])
         {
-            FanOut(message, journal is null ? null : rows => [.. rows, JournalOp.Delete(Name, message.SequenceNumber)]);
+            Deliver(message, Route(message, journal is null ? null : rows => [.. rows, JournalOp.Delete(Name, message.SequenceNumber)]));
         }
 
         foreach (var subscription in Subscriptions)
