@@ -75,7 +75,7 @@ internal static class TestEmulators
         ServiceBusEmulator.StartAsync(config, new EmulatorOptions
         {
             Port = port,
-            LoggerFactory = loggerFactory,
+            LoggerFactory = loggerFactory ?? DebugLog.Factory,
             TimeProvider = timeProvider,
             DataDirectory = Durable ? TempDirectory.NewPath() : null,
         });
