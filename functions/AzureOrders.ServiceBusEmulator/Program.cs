@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 // Console entry point:
 //   dotnet run --project functions/AzureOrders.ServiceBusEmulator -- --config FILE [--port 5672] [--data-dir DIR] [--verbose]
-//   dotnet run -c Release --project functions/AzureOrders.ServiceBusEmulator -- bench [--messages 10000] [--size 256] [--in-process] [--mode both|memory|durable]
+//   dotnet run -c Release --project functions/AzureOrders.ServiceBusEmulator -- bench [--messages 10000] [--size 256] [--in-process] [--mode both|memory|durable] [--rounds 2]
 var arguments = args.ToList();
 if (arguments.Contains("--help") || arguments.Contains("-h"))
 {
@@ -17,10 +17,10 @@ if (arguments.Contains("--help") || arguments.Contains("-h"))
           --data-dir DIR  keep messages, sequence numbers and the duplicate-detection window in DIR
                           (created if missing) across restarts and crashes; without it, state is in memory
           --verbose       Debug logs: every AMQP frame, attach, transfer and disposition
-          bench [--messages N] [--size BYTES] [--in-process] [--mode both|memory|durable]
+          bench [--messages N] [--size BYTES] [--in-process] [--mode both|memory|durable] [--rounds N]
                           measure send+receive+complete through the real client, in memory and with a
-                          data directory side by side (--mode both, the default); the emulator runs in
-                          a child process unless --in-process
+                          data directory side by side (--mode both, the default), N alternating rounds
+                          (default 2); the emulator runs in a child process unless --in-process
         """);
     return 0;
 }
@@ -34,7 +34,7 @@ if (arguments.FirstOrDefault() == "bench")
         return 2;
     }
 
-    var ok = await Benchmark.RunAsync(IntOption("--messages", 10_000), IntOption("--size", 256), arguments.Contains("--in-process"), mode, Console.Out);
+    var ok = await Benchmark.RunAsync(IntOption("--messages", 10_000), IntOption("--size", 256), arguments.Contains("--in-process"), mode, Math.Max(1, IntOption("--rounds", 2)), Console.Out);
     return ok ? 0 : 1;
 }
 

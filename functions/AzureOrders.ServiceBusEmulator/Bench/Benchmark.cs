@@ -65,19 +65,18 @@ internal static class Benchmark
         }
     }
     const int ReceiveBatch = 200;
-    const int Rounds = 2;
 
     /// <param name="inProcess">
     /// True hosts the emulator in this process (as tests do); false runs the console emulator in a child
     /// process (as <c>func start</c> users do), so client and broker do not share one thread pool and GC.
     /// </param>
     /// <param name="mode"><c>both</c> (alternating rounds, side by side), <c>memory</c> or <c>durable</c>.</param>
-    public static async Task<bool> RunAsync(int messageCount, int bodySize, bool inProcess, string mode, TextWriter output)
+    public static async Task<bool> RunAsync(int messageCount, int bodySize, bool inProcess, string mode, int rounds, TextWriter output)
     {
         output.WriteLine($"emulator {(inProcess ? "in process" : "in a child process")}; client: 1 sender (batches), {Receivers} peek-lock receivers (batch receive, completions in flight together)");
         var modes = mode == "both" ? new[] { false, true } : [mode == "durable"];
         var rates = modes.ToDictionary(durable => durable, _ => new List<double>());
-        for (var round = 1; round <= Rounds; round++)
+        for (var round = 1; round <= rounds; round++)
         {
             foreach (var durable in modes)
             {
@@ -98,19 +97,25 @@ internal static class Benchmark
         }
 
         output.WriteLine();
-        output.WriteLine($"{"mode",-44} {"best msg/s",10} {"rounds",20}");
+        output.WriteLine($"{"msg/s",-44} {"best",7} {"median",7}  rounds");
         foreach (var (durable, list) in rates)
         {
             var label = durable ? "durable (--data-dir: WAL, fsync per commit)" : "in memory";
-            output.WriteLine($"{label,-44} {list.Max(),10:F0} {string.Join(" / ", list.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))),20}");
+            output.WriteLine($"{label,-44} {list.Max(),7:F0} {Median(list),7:F0}  {string.Join(" / ", list.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
         }
 
         if (rates.Count == 2)
         {
-            output.WriteLine($"durable / in memory: {rates[true].Max() / rates[false].Max():P0} of the in-memory rate (best round each)");
+            output.WriteLine($"durable / in memory: {rates[true].Max() / rates[false].Max():P0} (best rounds), {Median(rates[true]) / Median(rates[false]):P0} (medians)");
         }
 
         return rates.Values.All(list => list.All(r => r > 0));
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     static async Task<double> RunOnceAsync(int messageCount, int bodySize, bool inProcess, string? dataDirectory, TextWriter output)
