@@ -57,3 +57,43 @@ public class DurableJournalTests
         Assert.Equal(2, state.Sequences["q"]);
     }
 }
+
+/// <summary>The emulator answers a write only after its commit: with commits held, the client keeps waiting.</summary>
+public class AcknowledgementTests
+{
+    [Fact]
+    public async Task Sends_settlements_and_schedules_are_acknowledged_only_after_they_are_committed()
+    {
+        using var directory = new TempDirectory();
+        await using var emulator = await ServiceBusEmulator.StartAsync(
+            new Configuration.EmulatorConfig { Queues = [new Configuration.QueueDefinition("work")] },
+            new EmulatorOptions { DataDirectory = directory.Path });
+        await using var client = new Azure.Messaging.ServiceBus.ServiceBusClient(emulator.ConnectionString);
+        await using var sender = client.CreateSender("work");
+        await using var receiver = client.CreateReceiver("work", new Azure.Messaging.ServiceBus.ServiceBusReceiverOptions { PrefetchCount = 0 });
+        var journal = emulator.Journal!;
+
+        async Task AcknowledgedOnlyAfterCommitAsync(Func<Task> write, Func<Task<bool>> appliedInMemory)
+        {
+            journal.HoldCommits();
+            var acknowledged = write();
+            // Once the broker shows the change, only the commit stands between it and the answer.
+            Assert.True(await Poll.UntilAsync(appliedInMemory, TimeSpan.FromSeconds(10)));
+            Assert.False(acknowledged.IsCompleted);
+            journal.ReleaseCommits();
+            await acknowledged.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        await AcknowledgedOnlyAfterCommitAsync(
+            () => sender.SendMessageAsync(new Azure.Messaging.ServiceBus.ServiceBusMessage("x") { MessageId = "m" }),
+            () => Task.FromResult(emulator.GetMessageCounts().Single().ActiveMessageCount == 1));
+        var message = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(message);
+        await AcknowledgedOnlyAfterCommitAsync(
+            () => receiver.CompleteMessageAsync(message),
+            () => Task.FromResult(emulator.GetMessageCounts().Single().ActiveMessageCount == 0));
+        await AcknowledgedOnlyAfterCommitAsync(
+            () => sender.ScheduleMessageAsync(new Azure.Messaging.ServiceBus.ServiceBusMessage("later"), DateTimeOffset.UtcNow.AddHours(1)),
+            () => Task.FromResult(emulator.GetMessageCounts().Single().ScheduledMessageCount == 1));
+    }
+}

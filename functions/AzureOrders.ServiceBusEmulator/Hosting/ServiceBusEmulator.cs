@@ -43,6 +43,8 @@ public sealed class ServiceBusEmulator : IAsyncDisposable
     /// <summary>The SQLite file holding the state, or null when the emulator runs in memory.</summary>
     public string? StorePath => journal?.FilePath;
 
+    internal DurableJournal? Journal => journal;
+
     /// <summary>The loopback TCP port the AMQP listener is bound to.</summary>
     public int Port { get; }
 

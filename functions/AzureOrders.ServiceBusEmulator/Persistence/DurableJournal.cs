@@ -34,6 +34,7 @@ internal sealed class DurableJournal : IDisposable
     bool closed;
     Exception? failure;
     SqliteCommand? put, update, delete, sequence, duplicate, prune;
+    readonly ManualResetEventSlim commitsAllowed = new(initialState: true);
 
     DurableJournal(string path, SqliteConnection connection, ILogger logger)
     {
@@ -232,6 +233,11 @@ internal sealed class DurableJournal : IDisposable
         }
     }
 
+    /// <summary>Tests: the writer takes no new batch until <see cref="ReleaseCommits"/>, so an acknowledgement that does not wait shows.</summary>
+    internal void HoldCommits() => commitsAllowed.Reset();
+
+    internal void ReleaseCommits() => commitsAllowed.Set();
+
     public void Start()
     {
         writer = new Thread(WriteLoop) { IsBackground = true, Name = "sb-emulator-journal" };
@@ -297,7 +303,11 @@ internal sealed class DurableJournal : IDisposable
                 {
                     Monitor.Wait(gate);
                 }
+            }
 
+            commitsAllowed.Wait();
+            lock (gate)
+            {
                 if (pending.Count == 0)
                 {
                     return;
@@ -455,6 +465,7 @@ internal sealed class DurableJournal : IDisposable
     /// <summary>Commits what is pending, stops the writer and closes the file.</summary>
     public void Dispose()
     {
+        commitsAllowed.Set();
         lock (gate)
         {
             stopping = true;
@@ -477,6 +488,7 @@ internal sealed class DurableJournal : IDisposable
         }
 
         connection.Dispose();
+        commitsAllowed.Dispose();
         logger.LogDebug("Service Bus emulator store {Path} closed after {Commits} commits of {Operations} changes ({Coalesced} coalesced; {WriteMs:F0} ms writing, of which {CommitMs:F0} ms committing)",
             FilePath, Commits, OperationsWritten, OperationsCoalesced, WriteTime.TotalMilliseconds, CommitTime.TotalMilliseconds);
     }
