@@ -128,32 +128,6 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
         Assert.IsType<PlaceOrderResult.Accepted>(await system.Get<PlaceOrderService>().PlaceAsync(Encoding.UTF8.GetBytes(json), null, CancellationToken.None));
     }
 
-    /// <summary>The simulator behind a switch that makes every gateway call fail as a provider outage does.</summary>
-    private sealed class OutageGateway
-    {
-        private int _failed;
-        public volatile bool Failing;
-        public int FailedCalls => Volatile.Read(ref _failed);
-
-        public IPaymentGateway Over(IPaymentGateway inner) => new Switched(this, inner);
-
-        private sealed class Switched(OutageGateway outage, IPaymentGateway inner) : IPaymentGateway
-        {
-            public Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken cancellationToken) =>
-                outage.Fail() ?? inner.CaptureAsync(request, cancellationToken);
-
-            public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
-                outage.Fail() ?? inner.RefundAsync(request, cancellationToken);
-        }
-
-        private Task<GatewayResult>? Fail()
-        {
-            if (!Failing) return null;
-            Interlocked.Increment(ref _failed);
-            return Task.FromException<GatewayResult>(new TransientFailureException("injected: payment provider outage"));
-        }
-    }
-
     private sealed class FailingSender : INotificationSender
     {
         private int _calls;
