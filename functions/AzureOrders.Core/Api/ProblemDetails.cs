@@ -25,6 +25,14 @@ public sealed record ProblemDetails(
     public static ProblemDetails Invariant(string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(Base + "invalid-order", "The order is inconsistent", 422, detail, Errors: errors);
 
+    /// <summary>422: a line's price or the total differs from the catalog (the detail names the SKU and the catalog price).</summary>
+    public static ProblemDetails PriceMismatch(string detail, IReadOnlyDictionary<string, string[]> errors) =>
+        new(Base + "price-mismatch", "The order's prices differ from the catalog", 422, detail, Errors: errors);
+
+    /// <summary>422: a line names a SKU the catalog does not have.</summary>
+    public static ProblemDetails UnknownSku(string detail, IReadOnlyDictionary<string, string[]> errors) =>
+        new(Base + "unknown-sku", "The order names a SKU that is not in the catalog", 422, detail, Errors: errors);
+
     /// <summary>503: a dependency failed transiently; the HTTP answer carries Retry-After.</summary>
     public static ProblemDetails Unavailable(string detail, string? instance = null) =>
         new(Base + "temporarily-unavailable", "The service is temporarily unavailable", 503, detail, instance);

@@ -63,12 +63,8 @@ public sealed class PlaceOrderService(
         if (!check.IsValid) return Reject(ProblemDetails.Validation(ByLocation(check.Errors)));
 
         var order = document.RootElement.Deserialize(ContractsJsonContext.Default.OrderPlacedV1)!;
+        if (CheckPrices(order) is { } priceProblem) return Reject(priceProblem);
         if (ContractInvariants.Check(order) is { } violation) return Reject(ProblemDetails.Invariant(violation));
-        var unknown = order.Items.Select((item, i) => (item, i)).Where(x => !catalog.TryGet(x.item.Sku, out _)).ToList();
-        if (unknown.Count > 0)
-            return Reject(ProblemDetails.Invariant(
-                $"unknown SKU(s): {string.Join(", ", unknown.Select(u => u.item.Sku))}",
-                unknown.ToDictionary(u => $"/items/{u.i}/sku", u => new[] { $"'{u.item.Sku}' is not in the catalog" })));
 
         var requestHash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(order, ContractsJsonContext.Default.OrderPlacedV1)));
         var correlationId = DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"correlation|{orderId}");
@@ -111,6 +107,40 @@ public sealed class PlaceOrderService(
             }
         }
         throw new TransientFailureException($"order {orderId}: could not settle concurrent placements");
+    }
+
+    /// <summary>
+    /// Prices come from the catalog, never from the client: the client states what it believes it pays, and a
+    /// difference (a stale price list, a tampered body) is refused rather than silently repriced, so nobody is
+    /// charged an amount they did not see. Returns null when every line and the total match the catalog.
+    /// </summary>
+    private ProblemDetails? CheckPrices(OrderPlacedV1 order)
+    {
+        var unknown = order.Items.Select((item, i) => (item, i)).Where(x => !catalog.TryGet(x.item.Sku, out _)).ToList();
+        if (unknown.Count > 0)
+            return ProblemDetails.UnknownSku(
+                $"unknown SKU(s): {string.Join(", ", unknown.Select(u => u.item.Sku))}; the catalog does not sell them",
+                unknown.ToDictionary(u => $"/items/{u.i}/sku", u => new[] { $"'{u.item.Sku}' is not in the catalog" }));
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var wrong = new List<string>();
+        long catalogTotal = 0;
+        for (var i = 0; i < order.Items.Count; i++)
+        {
+            var line = order.Items[i];
+            catalog.TryGet(line.Sku, out var product);
+            catalogTotal = checked(catalogTotal + line.Quantity * product.PriceInCents);
+            if (line.PriceInCents == product.PriceInCents) continue;
+            wrong.Add($"{line.Sku} costs {product.PriceInCents} cents in the catalog, not {line.PriceInCents}");
+            errors[$"/items/{i}/priceInCents"] = [$"the catalog price of {line.Sku} is {product.PriceInCents}"];
+        }
+        if (wrong.Count > 0)
+            return ProblemDetails.PriceMismatch($"{string.Join("; ", wrong)}. Send the catalog's prices.", errors);
+        if (order.TotalInCents != catalogTotal)
+            return ProblemDetails.PriceMismatch(
+                $"totalInCents is {order.TotalInCents}, but the catalog prices of the lines sum to {catalogTotal}.",
+                new Dictionary<string, string[]> { ["/totalInCents"] = [$"the catalog total is {catalogTotal}"] });
+        return null;
     }
 
     private Envelope CreatePlacedEvent(OrderPlacedV1 order, Guid correlationId)

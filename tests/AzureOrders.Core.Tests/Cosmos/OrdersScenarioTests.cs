@@ -51,8 +51,8 @@ public class OrdersScenarioTests(CosmosServerFixture fixture)
     [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":-1,"priceInCents":1999}],"totalInCents":-1999}""", 400, "validation", "/items/0/quantity")]
     [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":3998}""", 400, "validation", "/items/0/quantity")]
     [InlineData("""{"customerId":"c_1","items":[],"totalInCents":0}""", 400, "validation", "/items")]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":4000}""", 422, "invalid-order", null)]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"UNKNOWN-999","quantity":1,"priceInCents":100}],"totalInCents":100}""", 422, "invalid-order", "/items/0/sku")]
+    [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":4000}""", 422, "price-mismatch", "/totalInCents")]
+    [InlineData("""{"customerId":"c_1","items":[{"sku":"UNKNOWN-999","quantity":1,"priceInCents":100}],"totalInCents":100}""", 422, "unknown-sku", "/items/0/sku")]
     public async Task When_the_input_is_bad_the_answer_is_problem_details(string body, int status, string type, string? errorAt)
     {
         await using var h = await CoreHarness.StartAsync(fixture);
