@@ -52,8 +52,8 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
 
     [Theory]
     [InlineData("{ nope", 400)]
-    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":1999}""", 400)]
-    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":1}""", 422)]
+    [InlineData("""{"orderId":"ord_http_bad","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":1999}""", 400)]
+    [InlineData("""{"orderId":"ord_http_bad","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":1}""", 422)]
     public async Task Bad_input_gets_problem_details_and_places_nothing(string body, int expectedStatus)
     {
         var sentBefore = fixture.Publisher.Sent.Count;
@@ -64,6 +64,20 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
         Assert.StartsWith("application/problem+json", response.ContentType);
         Assert.Equal(expectedStatus, response.Json.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(response.Json.RootElement.GetProperty("title").GetString()));
+        Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_post_with_neither_orderId_nor_Idempotency_Key_answers_428_problem_details_and_places_nothing()
+    {
+        var sentBefore = fixture.Publisher.Sent.Count;
+
+        var response = await Post("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""");
+
+        Assert.Equal(428, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal("https://azureorders.example/problems/idempotency-key-required", response.Json.RootElement.GetProperty("type").GetString());
+        Assert.Contains("Idempotency-Key", response.Json.RootElement.GetProperty("detail").GetString());
         Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
     }
 

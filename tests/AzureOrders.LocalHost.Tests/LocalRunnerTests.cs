@@ -26,7 +26,7 @@ public sealed class LocalRunnerTests(ITestOutputHelper output)
 
             var happy = await Place(http, "cust_456", "WIDGET-001", 2, 1999);
             var declined = await Place(http, "cust_decline_1", "GIZMO-003", 1, 999);
-            var bad = await http.PostAsync("orders", new StringContent("{\"customerId\":1}", Encoding.UTF8, "application/json"));
+            var bad = await http.PostAsync("orders", new StringContent("{\"orderId\":\"ord_local_bad\",\"customerId\":1}", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 

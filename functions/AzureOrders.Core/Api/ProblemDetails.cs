@@ -33,6 +33,13 @@ public sealed record ProblemDetails(
     public static ProblemDetails UnknownSku(string detail, IReadOnlyDictionary<string, string[]> errors) =>
         new(Base + "unknown-sku", "The order names a SKU that is not in the catalog", 422, detail, Errors: errors);
 
+    /// <summary>428: a placement that names neither an orderId nor an Idempotency-Key (its retry could not be recognised).</summary>
+    public static ProblemDetails IdempotencyRequired(string header) =>
+        new(Base + "idempotency-key-required", "An orderId or an Idempotency-Key is required", 428,
+            $"Placing an order must be safe to retry. Send an '{header}' header with a value unique to this order " +
+            $"(e.g. a UUID, at most 200 characters; repeat it on every retry), or put a client-chosen \"orderId\" in the body " +
+            $"(letters, digits, '_' and '-', at most 64). A repeated request then returns the same order instead of placing a second one.");
+
     /// <summary>503: a dependency failed transiently; the HTTP answer carries Retry-After.</summary>
     public static ProblemDetails Unavailable(string detail, string? instance = null) =>
         new(Base + "temporarily-unavailable", "The service is temporarily unavailable", 503, detail, instance);

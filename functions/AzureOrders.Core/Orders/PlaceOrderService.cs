@@ -27,19 +27,17 @@ public abstract record PlaceOrderResult
 
 /// <summary>
 /// POST /api/orders behind any host: validates the seed-shaped body, appends order.placed to a new order
-/// stream, publishes it. A client orderId or Idempotency-Key makes a repeat return the same order.
+/// stream, publishes it. A client orderId or Idempotency-Key makes a repeat return the same order; a request with
+/// neither is refused (428), since its retry could not be told from a new order.
 /// </summary>
 public sealed class PlaceOrderService(
     OrderStream stream,
     IProductCatalog catalog,
     OutboxPublisher dispatcher,
     TimeProvider time,
-    PlaceOrderOptions? options = null,
-    Func<Guid>? newOrderGuid = null)
+    PlaceOrderOptions? options = null)
 {
     private readonly PlaceOrderOptions _options = options ?? new PlaceOrderOptions();
-    // Only for a request with neither orderId nor Idempotency-Key: each such request IS a new order.
-    private readonly Func<Guid> _newOrderGuid = newOrderGuid ?? Guid.NewGuid;
 
     public async Task<PlaceOrderResult> PlaceAsync(ReadOnlyMemory<byte> body, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -54,8 +52,13 @@ public sealed class PlaceOrderService(
             return Reject(ProblemDetails.Malformed(e.Message));
         }
 
+        // Without an orderId or a key, a retry after a lost answer (timeout, 503 after the commit) would place a
+        // second order: such a request is refused before anything is stored, telling the client how to make it safe.
+        if (request["orderId"] is null && string.IsNullOrWhiteSpace(idempotencyKey))
+            return Reject(ProblemDetails.IdempotencyRequired(OrdersApi.IdempotencyKeyHeader));
+
         // A client orderId of the wrong type stays as it is, so the schema reports it instead of us replacing it.
-        if (request["orderId"] is null) request["orderId"] = ResolveOrderId(request, idempotencyKey);
+        if (request["orderId"] is null) request["orderId"] = OrderIdForKey(request, idempotencyKey!);
         var orderId = request["orderId"] is JsonValue idValue && idValue.TryGetValue<string>(out var id) ? id : "";
 
         using var document = JsonDocument.Parse(request.ToJsonString());
@@ -153,15 +156,11 @@ public sealed class PlaceOrderService(
             : Envelopes.Create(order, eventId, correlationId, null, Services.Orders, now);
     }
 
-    private string ResolveOrderId(JsonObject request, string? idempotencyKey)
+    private static string OrderIdForKey(JsonObject request, string idempotencyKey)
     {
-        if (!string.IsNullOrWhiteSpace(idempotencyKey))
-        {
-            var customer = request["customerId"] is JsonValue c && c.TryGetValue<string>(out var id) ? id : "";
-            // Keys are scoped per customer: two customers' "1" are different orders.
-            return $"ord_{DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"idempotency-key|{customer}|{idempotencyKey}"):N}";
-        }
-        return $"ord_{_newOrderGuid():N}";
+        var customer = request["customerId"] is JsonValue c && c.TryGetValue<string>(out var id) ? id : "";
+        // Keys are scoped per customer: two customers' "1" are different orders.
+        return $"ord_{DeterministicGuid.Create(DeterministicGuid.ClientNamespace, $"idempotency-key|{customer}|{idempotencyKey}"):N}";
     }
 
     /// <summary>A repeated request also finishes a publish that a crash interrupted (the relay would, later).</summary>
