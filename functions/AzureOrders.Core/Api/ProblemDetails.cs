@@ -19,6 +19,10 @@ public sealed record ProblemDetails(
     public static ProblemDetails Malformed(string detail) =>
         new(Base + "malformed-request", "The request body is not valid JSON", 400, detail);
 
+    /// <summary>415: the body is not declared as JSON (<c>Content-Type: application/json</c>, UTF-8).</summary>
+    public static ProblemDetails UnsupportedMediaType(string detail) =>
+        new(Base + "unsupported-media-type", "The request body must be application/json", 415, detail);
+
     public static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
         new(Base + "validation", "The order does not match its schema", 400, "See errors for each invalid field.", Errors: errors);
 

@@ -41,15 +41,28 @@ public sealed class PlaceOrderService(
 
     public async Task<PlaceOrderResult> PlaceAsync(ReadOnlyMemory<byte> body, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        // The JSON reader checks UTF-8 inside strings only when a string is read (later, and as an
+        // InvalidOperationException, a 500), so the bytes are checked up front, as the message pipeline does.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+            return Reject(ProblemDetails.Malformed("the body is not valid UTF-8 (JSON text must be UTF-8)"));
+
         JsonObject request;
         try
         {
             request = JsonNode.Parse(body.Span) as JsonObject
                 ?? throw new JsonException("the body must be a JSON object");
+            // Escapes can still spell what no string holds (a lone surrogate, "\ud800"): read every string now.
+            if (UnreadableString(request, "") is { } at)
+                return Reject(ProblemDetails.Malformed($"the string at '{at}' is not valid Unicode (an unpaired surrogate escape)"));
         }
         catch (JsonException e)
         {
             return Reject(ProblemDetails.Malformed(e.Message));
+        }
+        catch (InvalidOperationException)
+        {
+            // What System.Text.Json throws for a property name it cannot decode (the walk reads names lazily).
+            return Reject(ProblemDetails.Malformed("a property name in the body is not valid Unicode (an unpaired surrogate escape)"));
         }
 
         // Without an orderId or a key, a retry after a lost answer (timeout, 503 after the commit) would place a
@@ -182,6 +195,47 @@ public sealed class PlaceOrderService(
             // The order is stored with its event undispatched: the outbox relay publishes it. The client
             // still gets its order; failing the request would invite a retry that changes nothing.
         }
+    }
+
+    /// <summary>The JSON pointer of the first property name or string value that cannot be read as a string, else null.</summary>
+    private static string? UnreadableString(JsonNode? node, string pointer)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (name, value) in o)
+                {
+                    var at = $"{pointer}/{name.Replace("~", "~0").Replace("/", "~1")}";
+                    if (!IsWellFormed(name)) return at;
+                    if (UnreadableString(value, at) is { } inner) return inner;
+                }
+                return null;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++)
+                    if (UnreadableString(a[i], $"{pointer}/{i}") is { } inner) return inner;
+                return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    return IsWellFormed(v.GetValue<string>()) ? null : pointer;
+                }
+                catch (InvalidOperationException)
+                {
+                    return pointer;
+                }
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsWellFormed(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+            else if (char.IsSurrogate(value[i])) return false;
+        }
+        return true;
     }
 
     private static Dictionary<string, string[]> ByLocation(IReadOnlyList<string> errors) =>
