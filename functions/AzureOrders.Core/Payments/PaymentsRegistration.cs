@@ -62,6 +62,7 @@ public static class PaymentsRegistration
         // Whatever the gateway, the handlers call it through the timeout and circuit breaker.
         services.TryAddSingleton(sp => new ResilientPaymentGateway(sp.GetRequiredService<IPaymentGateway>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Resilience));
+        services.TryAddSingleton<PaymentRefunds>();
         services.AddMessageHandler<CapturePaymentHandler>(Services.Payments);
         services.AddMessageHandler<VoidPaymentHandler>(Services.Payments);
         services.AddMessageHandler<RefundPaymentHandler>(Services.Payments);
