@@ -220,7 +220,7 @@ public sealed class LocalSystem : IAsyncDisposable
         app.MapPost("/api/orders", async (HttpRequest request, OrdersApi api, CancellationToken cancellationToken) =>
         {
             var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
-            return Answer(await api.PlaceAsync(body, request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault(), cancellationToken));
+            return Answer(await api.PlaceAsync(body, request.ContentType, request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault(), cancellationToken));
         });
         app.MapGet("/api/orders/{orderId}", async (string orderId, OrdersApi api, CancellationToken cancellationToken) =>
             Answer(await api.GetAsync(orderId, cancellationToken)));
