@@ -111,6 +111,18 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_problem_answer_carries_the_trace_id_of_the_request_so_it_can_be_found_in_Application_Insights()
+    {
+        // The worker runs each invocation under the request's activity; the answer names its trace.
+        using var request = new System.Diagnostics.Activity("PlaceOrder").Start();
+
+        var response = await Post("{ nope");
+
+        Assert.Equal(400, response.Status);
+        Assert.Equal(request.TraceId.ToString(), response.Json.RootElement.GetProperty("traceId").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_order_answers_404_problem_details()
     {
         var response = await Get("ord_that_never_was");
