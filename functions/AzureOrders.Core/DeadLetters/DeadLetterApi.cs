@@ -32,7 +32,8 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             });
         });
 
-    public Task<ApiResponse> ShowAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
+    /// <param name="entity">Null reads every subscription and queue of the topology (no page cursor then).</param>
+    public Task<ApiResponse> ShowAsync(string? entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(entity, query, async filter =>
         {
             var messages = await explorer.ShowAsync(filter, cancellationToken);
@@ -44,7 +45,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             });
         });
 
-    public Task<ApiResponse> ResubmitAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
+    public Task<ApiResponse> ResubmitAsync(string? entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(entity, query, async filter =>
         {
             var dryRun = Flag(query, "dryRun");
