@@ -224,6 +224,7 @@ public sealed class LocalSystem : IAsyncDisposable
         });
         app.MapGet("/api/orders/{orderId}", async (string orderId, OrdersApi api, CancellationToken cancellationToken) =>
             Answer(await api.GetAsync(orderId, cancellationToken)));
+        OperatorConsole.ConsoleEndpoints.Map(app);
     }
 
     private static IResult Answer(ApiResponse response) => new ApiResult(response);

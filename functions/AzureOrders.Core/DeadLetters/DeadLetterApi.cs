@@ -7,7 +7,8 @@ namespace AzureOrders.DeadLetters;
 /// <summary>
 /// The explorer as HTTP answers without ASP.NET types (like the orders API), so the Function App's ops
 /// endpoints stay one-line shims and the answers are tested without a host. Query parameters: reason,
-/// eventType, messageId, since, until (ISO-8601 or an age such as 2h), max, dryRun; purge also needs confirm=true.
+/// eventType, messageId, since, until (ISO-8601 or an age such as 2h), max, after (page cursor: a sequence number of
+/// that entity), dryRun; purge also needs confirm=true.
 /// </summary>
 /// <param name="audit">Called with every audit line of a resubmit or purge (the host logs them: the audit trail outlives the response).</param>
 public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time, Action<AuditLine>? audit = null)
@@ -31,7 +32,8 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             });
         });
 
-    public Task<ApiResponse> ShowAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
+    /// <param name="entity">Null reads every subscription and queue of the topology (no page cursor then).</param>
+    public Task<ApiResponse> ShowAsync(string? entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(entity, query, async filter =>
         {
             var messages = await explorer.ShowAsync(filter, cancellationToken);
@@ -43,12 +45,39 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             });
         });
 
-    public Task<ApiResponse> ResubmitAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
+    public Task<ApiResponse> ResubmitAsync(string? entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(entity, query, async filter =>
         {
             var dryRun = Flag(query, "dryRun");
             return Audit(dryRun, Record(await explorer.ResubmitAsync(filter, dryRun, cancellationToken)));
         });
+
+    /// <summary>Largest edited body accepted: the Standard tier's message size limit.</summary>
+    public const int MaxEditedBodyBytes = 256 * 1024;
+
+    /// <summary>
+    /// Resubmits one message with a repaired body (see <see cref="DeadLetterExplorer.ResubmitEditedAsync"/>): 422 with the
+    /// schema errors when the body would be dead-lettered again, 404 when the message is no longer there, else the audit.
+    /// </summary>
+    public async Task<ApiResponse> ResubmitEditedAsync(string entity, string sequenceNumber, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (!DeadLetterEntities.TryResolve(explorer.Topology, entity, out _))
+            return Problem(404, "unknown-entity", "No such subscription or queue",
+                new UnknownEntityException(entity, [.. explorer.Topology.Endpoints.Select(DeadLetterEntities.KeyOf)]).Message);
+        if (!long.TryParse(sequenceNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
+            return Problem(400, "invalid-sequence-number", "Invalid sequence number", "The sequence number is a non-negative integer.");
+        if (body.Length > MaxEditedBodyBytes)
+            return Problem(413, "body-too-large", "Edited body too large", $"At most {MaxEditedBodyBytes} bytes.");
+
+        var result = await explorer.ResubmitEditedAsync(entity, sequence, body, cancellationToken, audit);
+        if (result is null)
+            return Problem(404, "message-not-found", "No such dead-lettered message",
+                $"There is no message with sequence number {sequence} in the dead-letter queue of {entity} (already resubmitted or purged?).");
+        if (result.Audit is null)
+            return ApiResponse.Problem(new ProblemDetails(ProblemBase + "edited-body-invalid", "The edited body does not match its schema", 422,
+                "Nothing was sent; the message stays dead-lettered.", Errors: new Dictionary<string, string[]> { ["body"] = [.. result.Errors] }));
+        return Audit(dryRun: false, [result.Audit]);
+    }
 
     public Task<ApiResponse> PurgeAsync(string entity, IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(entity, query, async filter =>
@@ -94,7 +123,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
                 new UnknownEntityException(entity, [.. explorer.Topology.Endpoints.Select(DeadLetterEntities.KeyOf)]).Message);
         if (ParseFilter(entity, query, time.GetUtcNow()) is not { } filter)
             return Problem(400, "invalid-filter", "Invalid query parameter",
-                "since/until take ISO-8601 or an age (30m, 2h, 7d); max a positive integer; dryRun/confirm true or false.");
+                "since/until take ISO-8601 or an age (30m, 2h, 7d); max a positive integer; after a sequence number, with an entity; dryRun/confirm true or false.");
         return await operation(filter);
     }
 
@@ -102,9 +131,11 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
     {
         DateTimeOffset? since = null, until = null;
         int? max = null;
+        long? after = null;
         if (Value(query, "since") is { } s) { if (!DeadLetterFilter.TryParseTime(s, now, out var t)) return null; since = t; }
         if (Value(query, "until") is { } u) { if (!DeadLetterFilter.TryParseTime(u, now, out var t)) return null; until = t; }
         if (Value(query, "max") is { } m) { if (!int.TryParse(m, CultureInfo.InvariantCulture, out var n) || n <= 0) return null; max = n; }
+        if (Value(query, "after") is { } a) { if (entity is null || !long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return null; after = n; }
         foreach (var flag in new[] { "dryRun", "confirm" })
             if (Value(query, flag) is { } f && !bool.TryParse(f, out _)) return null;
         return new DeadLetterFilter
@@ -116,6 +147,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             Since = since,
             Until = until,
             Max = max,
+            AfterSequence = after,
         };
     }
 

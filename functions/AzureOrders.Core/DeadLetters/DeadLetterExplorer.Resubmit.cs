@@ -32,9 +32,10 @@ public sealed partial class DeadLetterExplorer
     }
 
     private async Task<AuditLine> ResubmitOneAsync(Endpoint endpoint, ServiceBusSender sender, ServiceBusReceiver receiver,
-        ServiceBusReceivedMessage received, DeadLetterMessage message, CancellationToken cancellationToken)
+        ServiceBusReceivedMessage received, DeadLetterMessage message, CancellationToken cancellationToken,
+        string operation = ResubmitOperation, ReadOnlyMemory<byte>? editedBody = null)
     {
-        var (_, copy) = Resubmission.Create(endpoint, received, time.GetUtcNow());
+        var (_, copy) = Resubmission.Create(endpoint, received, time.GetUtcNow(), editedBody);
         var target = DeadLetterEntities.KeyOf(endpoint);
         try
         {
@@ -45,18 +46,18 @@ public sealed partial class DeadLetterExplorer
             // Any failure (no Send right, broker busy, message too large for the entity) is this message's outcome,
             // not the end of the run: it stays dead-lettered and the audit line says why.
             await TryAbandonAsync(receiver, received);
-            return AuditLine.For(ResubmitOperation, message, AuditOutcome.SendFailed, time.GetUtcNow(), target, copy.MessageId, e.Message);
+            return AuditLine.For(operation, message, AuditOutcome.SendFailed, time.GetUtcNow(), target, copy.MessageId, e.Message);
         }
 
         // Only now: completing first would lose the message if the send then failed.
         try
         {
             await receiver.CompleteMessageAsync(received, cancellationToken);
-            return AuditLine.For(ResubmitOperation, message, AuditOutcome.Resubmitted, time.GetUtcNow(), target, copy.MessageId);
+            return AuditLine.For(operation, message, AuditOutcome.Resubmitted, time.GetUtcNow(), target, copy.MessageId);
         }
         catch (ServiceBusException e)
         {
-            return AuditLine.For(ResubmitOperation, message, AuditOutcome.SentNotRemoved, time.GetUtcNow(), target, copy.MessageId, e.Message);
+            return AuditLine.For(operation, message, AuditOutcome.SentNotRemoved, time.GetUtcNow(), target, copy.MessageId, e.Message);
         }
     }
 

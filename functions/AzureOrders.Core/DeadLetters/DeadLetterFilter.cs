@@ -26,10 +26,17 @@ public sealed record DeadLetterFilter
     /// <summary>At most this many messages over all entities; null = no limit.</summary>
     public int? Max { get; init; }
 
+    /// <summary>
+    /// Paging: only messages with a larger sequence number. Sequence numbers are per entity, so a page cursor
+    /// means something only with <see cref="Entity"/> set; the read starts there instead of at the queue's head.
+    /// </summary>
+    public long? AfterSequence { get; init; }
+
     public bool Matches(DeadLetterMessage message) =>
         (Reason is null || string.Equals(message.Reason, Reason, StringComparison.OrdinalIgnoreCase)) &&
         (EventType is null || string.Equals(message.EventType, EventType, StringComparison.Ordinal)) &&
         (MessageId is null || string.Equals(message.MessageId, MessageId, StringComparison.Ordinal)) &&
+        (AfterSequence is null || message.SequenceNumber > AfterSequence) &&
         (Since is null || message.EnqueuedTime >= Since) &&
         (Until is null || message.EnqueuedTime < Until);
 

@@ -24,10 +24,9 @@ internal static class DeadLetterQueues
 
     /// <summary>Every message in the dead-letter queue, oldest first, without locking or changing any.</summary>
     public static async IAsyncEnumerable<DeadLetterMessage> PeekAllAsync(
-        ServiceBusClient client, Endpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken, Action<Endpoint, int>? onPage = null)
+        ServiceBusClient client, Endpoint endpoint, [EnumeratorCancellation] CancellationToken cancellationToken, Action<Endpoint, int>? onPage = null, long from = 0)
     {
         await using var receiver = Open(client, endpoint, ServiceBusReceiveMode.PeekLock);
-        long from = 0;
         while (true)
         {
             // An explicit start per page: the receiver's own peek cursor is shared state we need not rely on.
@@ -49,7 +48,7 @@ internal static class DeadLetterQueues
         {
             if (remaining <= 0) break;
             var matching = new List<DeadLetterMessage>();
-            await foreach (var message in PeekAllAsync(client, endpoint, cancellationToken, onPage))
+            await foreach (var message in PeekAllAsync(client, endpoint, cancellationToken, onPage, filter.AfterSequence + 1 ?? 0))
             {
                 if (!filter.Matches(message)) continue;
                 matching.Add(message);

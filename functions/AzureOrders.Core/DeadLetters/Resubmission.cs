@@ -22,12 +22,20 @@ public static class Resubmission
     public static string MessageIdFor(string? originalMessageId, string target, long deadLetterSequenceNumber) =>
         DeterministicGuid.Create(MessageIdNamespace, $"{originalMessageId}|{target}|{deadLetterSequenceNumber}").ToString("D");
 
+    /// <summary>Set (true) on a copy whose body an operator edited, so the consumer's logs and a later peek can tell.</summary>
+    public const string EditedProperty = "resubmitted-edited";
+
     /// <summary>The entity to send to (the topic or the queue) and the message to send.</summary>
-    public static (string SendTo, ServiceBusMessage Message) Create(Endpoint endpoint, ServiceBusReceivedMessage original, DateTimeOffset now)
+    /// <param name="editedBody">An operator's repaired body (already validated, same eventId); null sends the original body.</param>
+    public static (string SendTo, ServiceBusMessage Message) Create(Endpoint endpoint, ServiceBusReceivedMessage original, DateTimeOffset now,
+        ReadOnlyMemory<byte>? editedBody = null)
     {
         var target = DeadLetterEntities.KeyOf(endpoint);
-        var (sendTo, copy) = TargetedCopy.Create(endpoint, ServiceBusMessageMapping.ToInboundMessage(original),
+        var inbound = ServiceBusMessageMapping.ToInboundMessage(original);
+        if (editedBody is { } body) inbound = inbound with { Body = body };
+        var (sendTo, copy) = TargetedCopy.Create(endpoint, inbound,
             MessageIdFor(original.MessageId, target, original.SequenceNumber));
+        if (editedBody is not null) copy.ApplicationProperties[EditedProperty] = true;
         copy.ApplicationProperties[MessageProperties.ResubmittedFromSequence] = original.SequenceNumber;
         copy.ApplicationProperties[MessageProperties.ResubmittedFrom] = target;
         if (original.DeadLetterReason is { } reason) copy.ApplicationProperties[MessageProperties.ResubmittedReason] = reason;
