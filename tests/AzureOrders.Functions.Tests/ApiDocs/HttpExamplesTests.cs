@@ -113,9 +113,12 @@ public sealed class HttpExamplesTests(CoreFixture fixture)
         OpenApiConformance.AssertDocumented(OrdersApiDescription.GetOrder, unavailableRead.Status, unavailableRead.ContentType, unavailableRead.Body, unavailableRead.Headers);
     }
 
-    private HttpExample Request(string method, string body, string? key) =>
-        new("ad hoc", method, $"{Base}/orders",
-            key is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [OrdersApi.IdempotencyKeyHeader] = key }, body, 0);
+    private HttpExample Request(string method, string body, string? key)
+    {
+        var headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" };
+        if (key is not null) headers[OrdersApi.IdempotencyKeyHeader] = key;
+        return new("ad hoc", method, $"{Base}/orders", headers, body, 0);
+    }
 
     private static JsonObject? Match(HttpExample example)
     {
