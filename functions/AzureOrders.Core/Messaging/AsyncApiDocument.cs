@@ -315,12 +315,12 @@ public static class AsyncApiDocument
                 ["entraId"] = new JsonObject
                 {
                     ["type"] = "oauth2",
-                    ["description"] = "Microsoft Entra ID token for Service Bus (managed identity or DefaultAzureCredential); the caller needs Azure Service Bus Data Sender or Data Receiver on the entity.",
+                    ["description"] = "Microsoft Entra ID token for Service Bus (managed identity or DefaultAzureCredential; TENANT_ID is azd output AZURE_TENANT_ID); the caller needs Azure Service Bus Data Sender or Data Receiver on the entity.",
                     ["flows"] = new JsonObject
                     {
                         ["clientCredentials"] = new JsonObject
                         {
-                            ["tokenUrl"] = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+                            ["tokenUrl"] = "https://login.microsoftonline.com/TENANT_ID/oauth2/v2.0/token",
                             ["availableScopes"] = new JsonObject { ["https://servicebus.azure.net/.default"] = "Service Bus data plane." },
                         },
                     },
