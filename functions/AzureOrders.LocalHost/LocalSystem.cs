@@ -52,6 +52,9 @@ public sealed record LocalSystemOptions
 
     /// <summary>Extra configuration (e.g. Logging levels); command-line style key=value pairs.</summary>
     public IReadOnlyDictionary<string, string?> Configuration { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Last word on the services (tests: a gateway with an outage switch, say).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
 }
 
 /// <summary>
@@ -201,6 +204,7 @@ public sealed class LocalSystem : IAsyncDisposable
         services.AddEmbeddedDurableTask(registry => registry.AddOrderSaga(), options.DurableConcurrency, options.KeepSagaHistories);
         services.AddEndpointProcessors(configuration);
         services.AddHostedService<OutboxRelayService>();
+        options.ConfigureServices?.Invoke(services);
     }
 
     /// <summary>Fault runs only: the embedded Cosmos server is on loopback with a self-signed certificate.</summary>
@@ -216,7 +220,7 @@ public sealed class LocalSystem : IAsyncDisposable
         app.MapPost("/api/orders", async (HttpRequest request, OrdersApi api, CancellationToken cancellationToken) =>
         {
             var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
-            return Answer(await api.PlaceAsync(body, request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault(), cancellationToken));
+            return Answer(await api.PlaceAsync(body, request.ContentType, request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault(), cancellationToken));
         });
         app.MapGet("/api/orders/{orderId}", async (string orderId, OrdersApi api, CancellationToken cancellationToken) =>
             Answer(await api.GetAsync(orderId, cancellationToken)));

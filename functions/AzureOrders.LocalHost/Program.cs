@@ -62,9 +62,10 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 // A child that dies on its own (killed, crashed) takes the system down with a clear line, not a loop of connection errors.
 using var childDied = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
 string? deadChild = null;
+var shuttingDown = false;
 _ = system.ChildExited.ContinueWith(t =>
 {
-    if (stop.IsCancellationRequested) return;
+    if (stop.IsCancellationRequested || Volatile.Read(ref shuttingDown)) return;
     deadChild = t.Result;
     Console.Error.WriteLine($"{deadChild} exited unexpectedly; stopping.");
     childDied.Cancel();
@@ -72,31 +73,39 @@ _ = system.ChildExited.ContinueWith(t =>
 
 await using (system)
 {
-    Console.WriteLine($"AzureOrders is running: {system.BaseAddress}orders (POST), {system.BaseAddress}orders/{{id}} (GET), {system.BaseAddress}health");
-    Console.WriteLine($"Service Bus: {system.Endpoints.ServiceBus.ConnectionString}");
-    Console.WriteLine($"Cosmos DB:   {system.Endpoints.Cosmos.Endpoint}");
-    if (command == "run")
-    {
-        Console.WriteLine("Press Ctrl+C to stop.");
-        try { await Task.Delay(Timeout.Infinite, childDied.Token); } catch (OperationCanceledException) { }
-        Console.WriteLine("Stopping ...");
-        return deadChild is null ? 0 : 1;
-    }
-
-    var options = new DemoOptions { Orders = IntOption("--orders", 500), Seed = IntOption("--seed", 42) };
-    DemoReport report;
     try
     {
-        report = await new DemoRunner(system, Console.Out, TimeProvider.System).RunAsync(options, childDied.Token);
+        Console.WriteLine($"AzureOrders is running: {system.BaseAddress}orders (POST), {system.BaseAddress}orders/{{id}} (GET), {system.BaseAddress}health");
+        Console.WriteLine($"Service Bus: {system.Endpoints.ServiceBus.ConnectionString}");
+        Console.WriteLine($"Cosmos DB:   {system.Endpoints.Cosmos.Endpoint}");
+        if (command == "run")
+        {
+            Console.WriteLine("Press Ctrl+C to stop.");
+            try { await Task.Delay(Timeout.Infinite, childDied.Token); } catch (OperationCanceledException) { }
+            Console.WriteLine("Stopping ...");
+            return deadChild is null ? 0 : 1;
+        }
+
+        var options = new DemoOptions { Orders = IntOption("--orders", 500), Seed = IntOption("--seed", 42) };
+        DemoReport report;
+        try
+        {
+            report = await new DemoRunner(system, Console.Out, TimeProvider.System).RunAsync(options, childDied.Token);
+        }
+        catch (OperationCanceledException) when (childDied.IsCancellationRequested)
+        {
+            Console.WriteLine("Demo stopped before it finished.");
+            return deadChild is null ? 0 : 1;
+        }
+        DemoRunner.Print(report, Console.Out);
+        Console.WriteLine(report.Passed ? "All invariants hold." : "An invariant FAILED.");
+        return report.Passed ? 0 : 1;
     }
-    catch (OperationCanceledException) when (childDied.IsCancellationRequested)
+    finally
     {
-        Console.WriteLine("Demo stopped before it finished.");
-        return deadChild is null ? 0 : 1;
+        // From here on the children stop because we stop them.
+        Volatile.Write(ref shuttingDown, true);
     }
-    DemoRunner.Print(report, Console.Out);
-    Console.WriteLine(report.Passed ? "All invariants hold." : "An invariant FAILED.");
-    return report.Passed ? 0 : 1;
 }
 
 string? StringOption(string name)

@@ -1,7 +1,6 @@
 using System.Text;
 using Azure.Messaging.ServiceBus;
 using AzureOrders.Contracts;
-using AzureOrders.EmbeddedEndpoints;
 using AzureOrders.Functions.Consumers;
 using AzureOrders.Messaging;
 using AzureOrders.Messaging.Dispatch;
@@ -23,7 +22,7 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
     [Fact]
     public async Task When_the_payment_breaker_is_open_for_15_seconds_no_payment_command_is_dead_lettered_and_every_order_ends_confirmed()
     {
-        await using var emulator = await EmbeddedServiceBus.StartAsync();
+        await using var emulator = await ServiceBusEndpoint.StartAsync();
         var gateway = new OutageGateway();
         await using var system = await new TestSystemBuilder(cosmos.ConnectionString, "breaker")
             .WithServiceBus(emulator.ConnectionString, processors: false)
@@ -76,7 +75,7 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
             ActivityStopped = activity => { if (activity.Kind == System.Diagnostics.ActivityKind.Consumer) spans.Enqueue(activity); },
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
-        await using var emulator = await EmbeddedServiceBus.StartAsync();
+        await using var emulator = await ServiceBusEndpoint.StartAsync();
         var sender = new FailingSender();
         await using var system = await new TestSystemBuilder(cosmos.ConnectionString, "exhausted")
             .WithServiceBus(emulator.ConnectionString, processors: false)
@@ -127,32 +126,6 @@ public sealed class DelayedRetryScenarioTests(CosmosServerFixture cosmos, ITestO
     {
         var json = $$"""{"orderId":"{{orderId}}","customerId":"cust_retry","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""";
         Assert.IsType<PlaceOrderResult.Accepted>(await system.Get<PlaceOrderService>().PlaceAsync(Encoding.UTF8.GetBytes(json), null, CancellationToken.None));
-    }
-
-    /// <summary>The simulator behind a switch that makes every gateway call fail as a provider outage does.</summary>
-    private sealed class OutageGateway
-    {
-        private int _failed;
-        public volatile bool Failing;
-        public int FailedCalls => Volatile.Read(ref _failed);
-
-        public IPaymentGateway Over(IPaymentGateway inner) => new Switched(this, inner);
-
-        private sealed class Switched(OutageGateway outage, IPaymentGateway inner) : IPaymentGateway
-        {
-            public Task<GatewayResult> CaptureAsync(CaptureRequest request, CancellationToken cancellationToken) =>
-                outage.Fail() ?? inner.CaptureAsync(request, cancellationToken);
-
-            public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
-                outage.Fail() ?? inner.RefundAsync(request, cancellationToken);
-        }
-
-        private Task<GatewayResult>? Fail()
-        {
-            if (!Failing) return null;
-            Interlocked.Increment(ref _failed);
-            return Task.FromException<GatewayResult>(new TransientFailureException("injected: payment provider outage"));
-        }
     }
 
     private sealed class FailingSender : INotificationSender

@@ -52,8 +52,8 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
 
     [Theory]
     [InlineData("{ nope", 400)]
-    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":1999}""", 400)]
-    [InlineData("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":1}""", 422)]
+    [InlineData("""{"orderId":"ord_http_bad","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":1999}""", 400)]
+    [InlineData("""{"orderId":"ord_http_bad","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":1}""", 422)]
     public async Task Bad_input_gets_problem_details_and_places_nothing(string body, int expectedStatus)
     {
         var sentBefore = fixture.Publisher.Sent.Count;
@@ -64,6 +64,49 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
         Assert.StartsWith("application/problem+json", response.ContentType);
         Assert.Equal(expectedStatus, response.Json.RootElement.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrEmpty(response.Json.RootElement.GetProperty("title").GetString()));
+        Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_post_with_neither_orderId_nor_Idempotency_Key_answers_428_problem_details_and_places_nothing()
+    {
+        var sentBefore = fixture.Publisher.Sent.Count;
+
+        var response = await Post("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""");
+
+        Assert.Equal(428, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal("https://azureorders.example/problems/idempotency-key-required", response.Json.RootElement.GetProperty("type").GetString());
+        Assert.Contains("Idempotency-Key", response.Json.RootElement.GetProperty("detail").GetString());
+        Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
+    }
+
+    [Fact]
+    public async Task A_text_plain_body_answers_415_problem_details_and_places_nothing()
+    {
+        var sentBefore = fixture.Publisher.Sent.Count;
+
+        var response = await Post(SeedOrder($"ord_http_{Guid.NewGuid():N}"), contentType: "text/plain; charset=utf-8");
+
+        Assert.Equal(415, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal("https://azureorders.example/problems/unsupported-media-type", response.Json.RootElement.GetProperty("type").GetString());
+        Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_inside_a_json_string_answers_400_problem_details_not_500()
+    {
+        var sentBefore = fixture.Publisher.Sent.Count;
+        var json = SeedOrder($"ord_http_{Guid.NewGuid():N}");
+        var at = json.IndexOf("cust_456", StringComparison.Ordinal) + "cust_".Length;
+        byte[] body = [.. Encoding.UTF8.GetBytes(json[..at]), 0xFF, .. Encoding.UTF8.GetBytes(json[at..])];
+
+        var response = await Post(body, null, "application/json");
+
+        Assert.Equal(400, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType);
+        Assert.Equal("https://azureorders.example/problems/malformed-request", response.Json.RootElement.GetProperty("type").GetString());
         Assert.Equal(sentBefore, fixture.Publisher.Sent.Count);
     }
 
@@ -129,11 +172,14 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
     private static string SeedOrder(string orderId) =>
         $$"""{"orderId":"{{orderId}}","customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":3998}""";
 
-    private Task<Response> Post(string body, string? idempotencyKey = null)
+    private Task<Response> Post(string body, string? idempotencyKey = null, string? contentType = "application/json") =>
+        Post(Encoding.UTF8.GetBytes(body), idempotencyKey, contentType);
+
+    private Task<Response> Post(byte[] body, string? idempotencyKey, string? contentType)
     {
         var context = NewContext("POST", "/api/orders");
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
-        context.Request.ContentType = "application/json";
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentType = contentType;
         if (idempotencyKey is not null) context.Request.Headers[OrdersApi.IdempotencyKeyHeader] = idempotencyKey;
         return Execute(context, Functions().Place(context.Request, CancellationToken.None));
     }

@@ -26,9 +26,16 @@ public sealed class LocalRunnerTests(ITestOutputHelper output)
 
             var happy = await Place(http, "cust_456", "WIDGET-001", 2, 1999);
             var declined = await Place(http, "cust_decline_1", "GIZMO-003", 1, 999);
-            var bad = await http.PostAsync("orders", new StringContent("{\"customerId\":1}", Encoding.UTF8, "application/json"));
+            var bad = await http.PostAsync("orders", new StringContent("{\"orderId\":\"ord_local_bad\",\"customerId\":1}", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+            await AssertRefusedAsync(http, Encoding.UTF8.GetBytes(OrderBody("ord_local_text", "cust_456", "WIDGET-001", 1, 1999)), "text/plain", HttpStatusCode.UnsupportedMediaType);
+            var json = OrderBody("ord_local_utf8", "cust_456", "WIDGET-001", 1, 1999);
+            var at = json.IndexOf("cust_456", StringComparison.Ordinal);
+            await AssertRefusedAsync(http, [.. Encoding.UTF8.GetBytes(json[..at]), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(json[at..])], "application/json", HttpStatusCode.BadRequest);
+            await AssertRefusedAsync(http, Encoding.UTF8.GetBytes("""{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}"""),
+                "application/json", HttpStatusCode.PreconditionRequired);
+            await AssertRefusedAsync(http, Encoding.UTF8.GetBytes(OrderBody("ord_local_price", "cust_456", "WIDGET-001", 1, 1)), "application/json", HttpStatusCode.UnprocessableEntity);
 
             Assert.Equal("CONFIRMED", await FinalStatus(http, happy));
             Assert.Equal("CANCELLED", await FinalStatus(http, declined));
@@ -54,10 +61,25 @@ public sealed class LocalRunnerTests(ITestOutputHelper output)
         Assert.True(report.ByFinalState.GetValueOrDefault("CONFIRMED") > 0);
     }
 
+    private static string OrderBody(string orderId, string customerId, string sku, int quantity, long price) =>
+        $$"""{"orderId":"{{orderId}}","customerId":"{{customerId}}","items":[{"sku":"{{sku}}","quantity":{{quantity}},"priceInCents":{{price}}}],"totalInCents":{{quantity * price}}}""";
+
+    /// <summary>The local runner's endpoint answers bad input as the Function App does (both go through OrdersApi).</summary>
+    private static async Task AssertRefusedAsync(HttpClient http, byte[] body, string contentType, HttpStatusCode expected)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        using var response = await http.PostAsync("orders", content);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((int)expected, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
     private static async Task<string> Place(HttpClient http, string customerId, string sku, int quantity, long price)
     {
         var orderId = $"ord_local_{Guid.NewGuid():N}";
-        var body = $$"""{"orderId":"{{orderId}}","customerId":"{{customerId}}","items":[{"sku":"{{sku}}","quantity":{{quantity}},"priceInCents":{{price}}}],"totalInCents":{{quantity * price}}}""";
+        var body = OrderBody(orderId, customerId, sku, quantity, price);
         var response = await http.PostAsync("orders", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/api/orders/{orderId}", response.Headers.Location?.OriginalString);

@@ -70,3 +70,38 @@ public sealed class PortInUseTests
         Assert.Empty(await runner.GroupMembersAsync());
     }
 }
+
+/// <summary>The demo command ends by itself: its exit code is the invariants' verdict, and stopping its children is no alarm.</summary>
+public sealed class DemoProcessTests
+{
+    [Fact]
+    public async Task When_a_small_demo_finishes_the_runner_exits_0_without_reporting_its_own_children_as_crashed()
+    {
+        await using var runner = RunnerProcess.Start("demo", "--orders", "5", "--port", "0", "--servicebus-port", "0");
+
+        Assert.True(await runner.ExitsWithinAsync(TimeSpan.FromSeconds(120)), $"the demo did not end\nstdout:\n{runner.StandardOutput}");
+        Assert.Equal(0, runner.ExitCode);
+        Assert.Contains("All invariants hold.", runner.StandardOutput);
+        Assert.DoesNotContain("unexpectedly", runner.StandardError);
+        Assert.Empty(await runner.GroupMembersAsync());
+    }
+}
+
+/// <summary>A child that dies on its own takes the runner down with one line naming it, instead of a loop of connection errors.</summary>
+public sealed class ChildDeathTests
+{
+    [Fact]
+    public async Task When_the_Cosmos_server_is_killed_the_runner_names_it_and_exits_1_within_10_s()
+    {
+        await using var runner = RunnerProcess.Start("--port", "0", "--servicebus-port", "0");
+        await runner.RunningAsync(TimeSpan.FromSeconds(90));
+        var cosmos = (await runner.GroupMembersAsync()).Single(p => p.Contains("cosmos", StringComparison.Ordinal) && p.Contains("server.js", StringComparison.Ordinal));
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", cosmos.Split(' ')[0]])!) await kill.WaitForExitAsync();
+
+        Assert.True(await runner.ExitsWithinAsync(TimeSpan.FromSeconds(10)), $"still running 10 s after its Cosmos server died\nstderr:\n{runner.StandardError}");
+        Assert.Equal(1, runner.ExitCode);
+        Assert.Contains("the Cosmos server (node, pid", runner.StandardError);
+        Assert.Contains("exited unexpectedly", runner.StandardError);
+        Assert.Empty(await runner.GroupMembersAsync());
+    }
+}

@@ -98,15 +98,15 @@ public sealed class FaultTests(SystemFixture fixture, ITestOutputHelper output)
         var sends = after.SendAttempts.ToDictionary(p => p.Key, p => p.Value - before.SendAttempts.GetValueOrDefault(p.Key));
         output.WriteLine(result.Summary);
         output.WriteLine($"injected: Cosmos 429 {after.Cosmos429 - before.Cosmos429}, 503 {after.Cosmos503 - before.Cosmos503}, ServerBusy {after.ServerBusy - before.ServerBusy}");
-        output.WriteLine($"retry distribution, messages completed at delivery n: {string.Join(", ", completedAt.Where(p => p.Value > 0).Select(p => $"{p.Key}: {p.Value}"))}");
+        output.WriteLine($"retry distribution, messages completed at try n (deliveries + delayed retries): {string.Join(", ", completedAt.Where(p => p.Value > 0).Select(p => $"{p.Key}: {p.Value}"))}");
         output.WriteLine($"send attempts per publish: {string.Join(", ", sends.Where(p => p.Value > 0).Select(p => $"{p.Key}: {p.Value}"))}");
         Report(result);
         Assert.True(after.Cosmos429 + after.Cosmos503 > before.Cosmos429 + before.Cosmos503 && after.ServerBusy > before.ServerBusy, "faults were injected");
         Assert.True(result.Invariants.All(i => i.Holds), result.FailedInvariants);
         Assert.Empty(result.NewDeadLetters);
-        // Bounded by the broker: nothing went past maxDeliveryCount (10), and nothing was dead-lettered (above).
-        // At 20% a rare message does need all 10 deliveries (see docs/reliability.md); the last chance is the bound.
-        Assert.True(completedAt.Where(p => p.Value > 0).Max(p => p.Key) <= 10, "a message went past maxDeliveryCount");
+        // Retried in delivery first, then by delayed retries: some messages needed a second try, none needed all eleven
+        // (the original plus MaxRetries 10), and nothing was dead-lettered (above).
+        Assert.True(completedAt.Where(p => p.Value > 0).Max(p => p.Key) is > 1 and <= 11, "tries per message within (1, 11]");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class ConcurrencyTests
     public async Task Four_processors_with_eight_concurrent_calls_complete_each_of_20000_messages_exactly_once()
     {
         const int total = 20_000;
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig
         {
             Topics = [new TopicDefinition("orders") { Subscriptions = [new SubscriptionDefinition("saga") { LockDuration = TimeSpan.FromMinutes(1) }] }],
         });

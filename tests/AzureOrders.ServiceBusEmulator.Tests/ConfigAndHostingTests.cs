@@ -88,7 +88,7 @@ public class ConfigAndHostingTests
     [Fact]
     public async Task The_in_process_host_exposes_a_loopback_connection_string_for_the_unchanged_client()
     {
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] }, port: 0);
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] }, port: 0);
 
         Assert.InRange(emulator.Port, 1, 65535);
         Assert.Equal(
@@ -102,7 +102,7 @@ public class ConfigAndHostingTests
     [Fact]
     public async Task Message_counts_per_entity_show_active_locked_deferred_scheduled_and_dead_lettered()
     {
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig
         {
             Queues = [new QueueDefinition("q")],
             Topics = [new TopicDefinition("orders") { Subscriptions = [new SubscriptionDefinition("saga")] }],
@@ -130,7 +130,7 @@ public class ConfigAndHostingTests
     [Fact]
     public async Task A_localhost_connection_string_works_too()
     {
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
         await using var client = new ServiceBusClient(emulator.ConnectionString.Replace("127.0.0.1", "localhost"));
         await using var sender = client.CreateSender("q");
         await sender.SendMessageAsync(new ServiceBusMessage("via localhost"));
@@ -142,7 +142,7 @@ public class ConfigAndHostingTests
     [Fact]
     public async Task After_disposal_the_port_is_closed()
     {
-        var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
+        var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
         var port = emulator.Port;
         await emulator.DisposeAsync();
 
@@ -157,7 +157,8 @@ public class ConfigAndHostingTests
         await File.WriteAllTextAsync(configFile, OfficialConfig);
         var port = FreePort();
         var exe = Path.Combine(AppContext.BaseDirectory, "AzureOrders.ServiceBusEmulator.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{exe}\" --config \"{configFile}\" --port {port}")
+        var dataDirectory = TestEmulators.Durable ? $" --data-dir \"{TempDirectory.NewPath()}\"" : string.Empty;
+        using var process = Process.Start(new ProcessStartInfo("dotnet", $"\"{exe}\" --config \"{configFile}\" --port {port}{dataDirectory}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -52,7 +52,7 @@ public class EdgeCaseTests
     public async Task Settling_a_deferred_message_after_its_lock_expired_fails_with_MessageLockLost()
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("work") { LockDuration = TimeSpan.FromMinutes(1) }] }, timeProvider: clock);
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("work") { LockDuration = TimeSpan.FromMinutes(1) }] }, timeProvider: clock);
         await using var client = new ServiceBusClient(emulator.ConnectionString);
         await using var sender = client.CreateSender("work");
         await sender.SendMessageAsync(new ServiceBusMessage("later"));

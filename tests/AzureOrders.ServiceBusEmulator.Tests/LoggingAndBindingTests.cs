@@ -38,7 +38,7 @@ public class LoggingAndBindingTests
     public async Task Lifecycle_and_entities_log_at_Information_and_protocol_traffic_at_Debug()
     {
         var logs = new CapturingLoggerFactory();
-        var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig
+        var emulator = await TestEmulators.StartAsync(new EmulatorConfig
         {
             Queues = [new QueueDefinition("commands")],
             Topics = [new TopicDefinition("orders") { Subscriptions = [new SubscriptionDefinition("saga")] }],
@@ -70,7 +70,7 @@ public class LoggingAndBindingTests
     [Fact]
     public async Task The_listener_accepts_loopback_connections_only()
     {
-        await using var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
+        await using var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("q")] });
         var external = (await Dns.GetHostAddressesAsync(Dns.GetHostName()))
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
 

@@ -19,7 +19,7 @@ public class ManualClockTests
     static async Task<(ServiceBusEmulator Emulator, ServiceBusClient Client, ManualTimeProvider Clock)> StartAsync(params QueueDefinition[] queues)
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var emulator = await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = queues }, loggerFactory: DebugLog.Factory, timeProvider: clock);
+        var emulator = await TestEmulators.StartAsync(new EmulatorConfig { Queues = queues }, loggerFactory: DebugLog.Factory, timeProvider: clock);
         return (emulator, new ServiceBusClient(emulator.ConnectionString), clock);
     }
 

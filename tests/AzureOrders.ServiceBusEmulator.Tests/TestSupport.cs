@@ -19,7 +19,7 @@ internal sealed class EmulatorScope : IAsyncDisposable
 
     public ServiceBusClient Client { get; }
 
-    public static async Task<EmulatorScope> StartAsync(EmulatorConfig config) => new(await ServiceBusEmulator.StartAsync(config, port: 0));
+    public static async Task<EmulatorScope> StartAsync(EmulatorConfig config) => new(await TestEmulators.StartAsync(config, port: 0));
 
     public static Task<EmulatorScope> StartAsync(params QueueDefinition[] queues) => StartAsync(new EmulatorConfig { Queues = queues });
 
@@ -60,5 +60,52 @@ internal static class Poll
         }
 
         return await condition();
+    }
+}
+
+/// <summary>
+/// Starts the emulators of this suite. SBEMU_TEST_DURABLE=1 gives each one a fresh data directory, so
+/// the whole suite also runs against the durable store (acknowledgements after commit, journaled state).
+/// </summary>
+internal static class TestEmulators
+{
+    public static bool Durable { get; } = Environment.GetEnvironmentVariable("SBEMU_TEST_DURABLE") is "1" or "true";
+
+    public static Task<ServiceBusEmulator> StartAsync(EmulatorConfig config, int port = 0, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        ServiceBusEmulator.StartAsync(config, new EmulatorOptions
+        {
+            Port = port,
+            LoggerFactory = loggerFactory ?? DebugLog.Factory,
+            TimeProvider = timeProvider,
+            DataDirectory = Durable ? TempDirectory.NewPath() : null,
+        });
+}
+
+/// <summary>A directory under the system temp folder, removed on dispose and, as a backstop, when the test process ends.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    static readonly string Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sbemu-tests-{Environment.ProcessId}");
+
+    static TempDirectory() => AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(Root);
+
+    public string Path { get; } = NewPath();
+
+    public static string NewPath() => System.IO.Path.Combine(Root, Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => TryDelete(Path);
+
+    static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // A child process may still hold a file for a moment; the temp folder is cleaned eventually.
+        }
     }
 }

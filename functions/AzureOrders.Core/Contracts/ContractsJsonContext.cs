@@ -28,5 +28,6 @@ namespace AzureOrders.Contracts;
 [JsonSerializable(typeof(PaymentFailedV1))]
 [JsonSerializable(typeof(PaymentVoidedV1))]
 [JsonSerializable(typeof(PaymentRefundedV1))]
+[JsonSerializable(typeof(PaymentRefundFailedV1))]
 [JsonSerializable(typeof(NotificationSentV1))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

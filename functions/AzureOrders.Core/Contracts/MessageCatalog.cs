@@ -58,6 +58,8 @@ public static class MessageCatalog
             "No money is held for the order any more (reply to payment.void)."),
         new(MessageTypes.PaymentRefundedV1, MessageKind.Event, typeof(PaymentRefundedV1), Json.PaymentRefundedV1, Services.Payments,
             "Captured money went back to the customer."),
+        new(MessageTypes.PaymentRefundFailedV1, MessageKind.Event, typeof(PaymentRefundFailedV1), Json.PaymentRefundFailedV1, Services.Payments,
+            "The gateway refused a refund: the payment stays captured and the refund is retried later (alert on it)."),
         new(MessageTypes.NotificationSentV1, MessageKind.Event, typeof(NotificationSentV1), Json.NotificationSentV1, Services.Notifications,
             "The customer was notified about the order."),
     ];

@@ -24,6 +24,7 @@ public static class MessageTypes
     public const string PaymentFailedV1 = "payment.failed.v1";
     public const string PaymentVoidedV1 = "payment.voided.v1";
     public const string PaymentRefundedV1 = "payment.refunded.v1";
+    public const string PaymentRefundFailedV1 = "payment.refund-failed.v1";
 
     // Events: Notifications
     public const string NotificationSentV1 = "notification.sent.v1";

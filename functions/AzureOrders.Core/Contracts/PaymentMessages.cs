@@ -28,6 +28,14 @@ public sealed record PaymentVoidedV1(string OrderId, string PaymentId, string Ou
 /// <summary>payment.refunded.v1: captured money went back to the customer (0 when nothing had been captured).</summary>
 public sealed record PaymentRefundedV1(string OrderId, string PaymentId, long AmountInCents, string Currency, string Reason);
 
+/// <summary>
+/// payment.refund-failed.v1: the gateway refused to give captured money back. The payment stays CAPTURED (the
+/// money is still held) and Payments retries the refund later; every refusal is published, so an alert or an
+/// operator can act while the retries go on. <see cref="Attempt"/> counts the refusals of this payment's refund.
+/// </summary>
+public sealed record PaymentRefundFailedV1(string OrderId, string PaymentId, long AmountInCents, string Currency, string GatewayReference,
+    string? DeclineCode, int Attempt, string Reason);
+
 public static class PaymentOutcomes
 {
     public const string NothingCaptured = "nothing-captured";

@@ -25,8 +25,10 @@ public sealed class OrdersApi(PlaceOrderService placeOrder, OrderStream streams,
     /// <summary>Larger bodies are refused before parsing: an order is a few hundred bytes.</summary>
     public const int MaxRequestBytes = 64 * 1024;
 
-    public async Task<ApiResponse> PlaceAsync(ReadOnlyMemory<byte> body, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="contentType">The request's Content-Type header as sent (null when absent).</param>
+    public async Task<ApiResponse> PlaceAsync(ReadOnlyMemory<byte> body, string? contentType, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        if (CheckContentType(contentType) is { } unsupported) return Problem(unsupported);
         if (body.Length > MaxRequestBytes)
             return Problem(ProblemDetails.Malformed($"the body has {body.Length} bytes; an order may have at most {MaxRequestBytes}"));
         if (idempotencyKey is { Length: > 200 })
@@ -98,6 +100,27 @@ public sealed class OrdersApi(PlaceOrderService placeOrder, OrderStream streams,
         }
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// Only JSON is taken, and only as UTF-8 (the parser reads nothing else): a text/plain or form body used to be
+    /// parsed anyway, which hides client bugs and lets a browser form post cross-site without a CORS preflight.
+    /// Absent counts as wrong: a client that sends no Content-Type is not sending what it thinks.
+    /// </summary>
+    public static ProblemDetails? CheckContentType(string? contentType)
+    {
+        const string expected = "Send the order as JSON with the header 'Content-Type: application/json' (UTF-8).";
+        if (string.IsNullOrWhiteSpace(contentType))
+            return ProblemDetails.UnsupportedMediaType($"The request has no Content-Type. {expected}");
+        if (!System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || !string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+            return ProblemDetails.UnsupportedMediaType($"Content-Type '{Shorten(contentType)}' is not accepted. {expected}");
+        if (media.CharSet is { Length: > 0 } charset && !string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase))
+            return ProblemDetails.UnsupportedMediaType($"charset '{Shorten(charset)}' is not accepted; JSON is read as UTF-8. {expected}");
+        return null;
+    }
+
+    // The header is echoed into the answer: keep what an arbitrary client sent short.
+    private static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "...";
 
     public static ApiResponse Problem(ProblemDetails problem) => ApiResponse.Problem(problem);
 

@@ -10,7 +10,7 @@ namespace AzureOrders.Payments;
 /// payment, dedupe key and reply commit in one batch. A void that came first makes the capture fail
 /// without calling the gateway. Round trips: read + batch.
 /// </summary>
-public sealed class CapturePaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class CapturePaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, PaymentRefunds refunds, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.capture";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentCaptureV1];
@@ -49,7 +49,16 @@ public sealed class CapturePaymentHandler(PaymentStore payments, ResilientPaymen
                 // A void that committed while this capture was at the gateway wins; the money this delivery
                 // took must go back, or a cancelled order would keep it.
                 if (current.Status != PaymentStatus.Captured && charged is { Approved: true } lost)
-                    await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", lost.Reference, command.AmountInCents, command.Currency), cancellationToken);
+                {
+                    // Refused, this records the payment as CAPTURED (the money is held), so the retry answers
+                    // payment.completed and the saga's late-payment refund, or the next void, gives it back.
+                    var held = current with
+                    {
+                        Status = PaymentStatus.Captured, CustomerId = command.CustomerId, AmountInCents = command.AmountInCents, Currency = command.Currency,
+                        GatewayReference = lost.Reference, DeclineCode = null,
+                    };
+                    await refunds.RefundAsync(context, held, current, "the payment was voided while the gateway captured it", cancellationToken);
+                }
 
                 // The order already has a payment: answer from it, never charge again.
                 reply = current.Status == PaymentStatus.Captured

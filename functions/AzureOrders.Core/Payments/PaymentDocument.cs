@@ -28,6 +28,9 @@ public sealed record PaymentDocument
     public long RefundedInCents { get; init; }
     public string? RefundReference { get; init; }
     public string? Reason { get; init; }
+    /// <summary>Refunds the gateway refused so far (each one published as payment.refund-failed); the next refund uses a fresh idempotency key.</summary>
+    public int RefundRefusals { get; init; }
+    public string? LastRefundDecline { get; init; }
     /// <summary>Event id of the payment.voided a void published: a later void command re-publishes that same fact.</summary>
     public Guid? VoidedEventId { get; init; }
     [JsonPropertyName("_etag")] public string? ETag { get; init; }

@@ -23,4 +23,13 @@ public sealed class PaymentStore(Database database, TimeProvider time)
         for (var i = 0; i < replies.Count; i++) write.Outbox(replies[i], replyDocumentIds?[i]);
         return write.Dedupe(consumer, eventId).ExecuteAsync(cancellationToken);
     }
+
+    /// <summary>State and messages without a dedupe key: for a command that is not finished (it fails after this and is retried).</summary>
+    public Task<PartitionWriteResult> RecordAsync(string orderId, PaymentDocument next, PaymentDocument? current, IReadOnlyList<Envelope> messages, CancellationToken cancellationToken)
+    {
+        var write = new PartitionWrite(_container, _spec, orderId, time);
+        write.ReplaceOrCreate(PaymentDocument.DocumentId, next with { ETag = null }, current?.ETag);
+        foreach (var message in messages) write.Outbox(message);
+        return write.ExecuteAsync(cancellationToken);
+    }
 }

@@ -46,7 +46,8 @@ public sealed record PaymentsOptions
 public static class PaymentsRegistration
 {
     /// <summary>
-    /// The Payments service: one payment per order, the capture/void/refund commands (consumer "payments"), the gateway
+    /// The Payments service: one payment per order, the capture/void/refund commands and the order.cancelled backstop
+    /// (consumer "payments": queue payment-commands, subscription orders/payments), the gateway
     /// chosen by <see cref="PaymentsOptions.Gateway"/> behind its timeout and circuit breaker.
     /// </summary>
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
@@ -62,9 +63,11 @@ public static class PaymentsRegistration
         // Whatever the gateway, the handlers call it through the timeout and circuit breaker.
         services.TryAddSingleton(sp => new ResilientPaymentGateway(sp.GetRequiredService<IPaymentGateway>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<PaymentsOptions>>().Value.Resilience));
+        services.TryAddSingleton<PaymentRefunds>();
         services.AddMessageHandler<CapturePaymentHandler>(Services.Payments);
         services.AddMessageHandler<VoidPaymentHandler>(Services.Payments);
         services.AddMessageHandler<RefundPaymentHandler>(Services.Payments);
+        services.AddMessageHandler<OrderCancelledRefundHandler>(Services.Payments);
         return services;
     }
 }

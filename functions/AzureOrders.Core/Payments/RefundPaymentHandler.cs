@@ -6,9 +6,10 @@ namespace AzureOrders.Payments;
 
 /// <summary>
 /// payment.refund.v1: return a captured payment (e.g. payment.completed reached a saga that had already
-/// cancelled). Nothing captured: a VOIDED tombstone and a refund of 0, so a capture still in flight fails.
+/// cancelled). Nothing captured: a VOIDED tombstone and a refund of 0, so a capture still in flight fails. A refund the
+/// gateway refuses leaves the payment CAPTURED and is retried (<see cref="PaymentRefunds"/>).
 /// </summary>
-public sealed class RefundPaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class RefundPaymentHandler(PaymentStore payments, PaymentRefunds refunds, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.refund";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentRefundV1];
@@ -25,7 +26,7 @@ public sealed class RefundPaymentHandler(PaymentStore payments, ResilientPayment
             switch (current?.Status)
             {
                 case PaymentStatus.Captured:
-                    var refund = await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", current.GatewayReference ?? "", current.AmountInCents, current.Currency), cancellationToken);
+                    var refund = await refunds.RefundAsync(context, current, current, command.Reason, cancellationToken);
                     next = current with { Status = PaymentStatus.Refunded, RefundedInCents = current.AmountInCents, RefundReference = refund.Reference, Reason = command.Reason };
                     amount = current.AmountInCents;
                     break;

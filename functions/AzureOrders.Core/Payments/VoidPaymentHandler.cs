@@ -7,9 +7,10 @@ namespace AzureOrders.Payments;
 /// <summary>
 /// payment.void.v1: the saga's "whatever happened, keep no money". No payment yet: a VOIDED tombstone
 /// (a late capture then fails). Failed: marked voided. Captured: refunded through the gateway, replying
-/// payment.refunded and payment.voided. Already voided/refunded: the same answer again.
+/// payment.refunded and payment.voided (a refused refund: still CAPTURED, retried, see <see cref="PaymentRefunds"/>).
+/// Already voided/refunded: the same answer again.
 /// </summary>
-public sealed class VoidPaymentHandler(PaymentStore payments, ResilientPaymentGateway gateway, TimeProvider time) : IMessageHandler
+public sealed class VoidPaymentHandler(PaymentStore payments, PaymentRefunds refunds, TimeProvider time) : IMessageHandler
 {
     public string Name => "payment.void";
     public IReadOnlyCollection<string> MessageTypes => [Contracts.MessageTypes.PaymentVoidV1];
@@ -35,7 +36,7 @@ public sealed class VoidPaymentHandler(PaymentStore payments, ResilientPaymentGa
                     next = current with { Status = PaymentStatus.Voided, Reason = command.Reason, VoidedEventId = replies[^1].EventId };
                     break;
                 case PaymentStatus.Captured:
-                    var refund = await gateway.RefundAsync(new RefundRequest($"refund:{command.OrderId}", current.GatewayReference ?? "", current.AmountInCents, current.Currency), cancellationToken);
+                    var refund = await refunds.RefundAsync(context, current, current, command.Reason, cancellationToken);
                     replies.Add(Reply(context, 0, new PaymentRefundedV1(command.OrderId, paymentId, current.AmountInCents, current.Currency, command.Reason)));
                     replies.Add(Reply(context, 1, new PaymentVoidedV1(command.OrderId, paymentId, PaymentOutcomes.Refunded, current.AmountInCents, command.Reason)));
                     next = current with

@@ -19,7 +19,7 @@ public sealed class OrdersHttpFunctions(OrdersApi api)
     {
         var body = await OrdersApi.ReadBodyAsync(request.Body, cancellationToken);
         var idempotencyKey = request.Headers[OrdersApi.IdempotencyKeyHeader].FirstOrDefault();
-        return new ApiResult(await api.PlaceAsync(body, idempotencyKey, cancellationToken));
+        return new ApiResult(await api.PlaceAsync(body, request.ContentType, idempotencyKey, cancellationToken));
     }
 
     [Function("GetOrder")]

@@ -124,7 +124,9 @@ public sealed class FaultInjector : IDispatchObserver
             Interlocked.Increment(ref _crashBeforeSettle);
             return true;
         }
-        _completedAtDelivery.AddOrUpdate(message.DeliveryCount, 1, (_, n) => n + 1);
+        // The n-th try of a message overall: redeliveries by the broker plus delayed retries (copies start at delivery 1).
+        if (settlement is Settlement.Complete)
+            _completedAtDelivery.AddOrUpdate(message.DeliveryCount + message.RetryCount, 1, (_, n) => n + 1);
         return false;
     }
 
@@ -137,7 +139,7 @@ public sealed class FaultInjector : IDispatchObserver
     }
 }
 
-/// <param name="CompletedAtDelivery">How many messages completed on their first, second, ... delivery (the retry distribution).</param>
+/// <param name="CompletedAtDelivery">How many messages completed on their first, second, ... try (broker deliveries plus delayed retries: the retry distribution).</param>
 /// <param name="SendAttempts">How many publishes needed 1, 2, ... attempts under ServerBusy.</param>
 public sealed record FaultCounters(
     long Cosmos429,

@@ -33,7 +33,7 @@ internal sealed class AmqpServer : IRuntimeProvider
         this.registry = registry;
         this.logger = logger;
         cbs = new CbsNode(replies, logger);
-        management = new ManagementNode(replies, logger);
+        management = new ManagementNode(replies, registry.Journal, logger);
         containerId = $"azureorders-sb-emulator-{Environment.ProcessId}";
     }
 
@@ -141,7 +141,7 @@ internal sealed class AmqpServer : IRuntimeProvider
         if (link is ReceivingAmqpLink incoming)
         {
             var entry = resolved.Entry ?? throw new AmqpException(AmqpErrorCode.NotAllowed, $"Cannot send to '{path}': messages are sent to a queue or a topic.");
-            new IncomingEntityLink(incoming, entry, logger).Start();
+            new IncomingEntityLink(incoming, entry, registry.Journal, logger).Start();
             return;
         }
 
@@ -152,7 +152,7 @@ internal sealed class AmqpServer : IRuntimeProvider
         }
 
         var store = resolved.Store ?? throw new AmqpException(AmqpErrorCode.NotAllowed, $"Cannot receive from topic '{path}': receive from one of its subscriptions ('{path}/Subscriptions/NAME').");
-        new OutgoingEntityLink(outgoing, store, logger).Start();
+        new OutgoingEntityLink(outgoing, store, registry.Journal, logger).Start();
     }
 
     void AttachRequestResponse(AmqpLink link, Action<ReceivingAmqpLink> attachRequests)

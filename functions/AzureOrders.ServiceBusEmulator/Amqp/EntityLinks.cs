@@ -1,4 +1,5 @@
 using AzureOrders.ServiceBusEmulator.Broker;
+using AzureOrders.ServiceBusEmulator.Persistence;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
 using Microsoft.Azure.Amqp.Framing;
@@ -6,8 +7,11 @@ using Microsoft.Extensions.Logging;
 
 namespace AzureOrders.ServiceBusEmulator.Amqp;
 
-/// <summary>Takes messages from a client's sender link into a queue or topic.</summary>
-internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry entry, ILogger logger)
+/// <summary>
+/// Takes messages from a client's sender link into a queue or topic. With a durable store the send is
+/// accepted only once it is committed, so an acknowledged message survives a crash.
+/// </summary>
+internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry entry, DurableJournal? journal, ILogger logger)
 {
     // Service Bus batches: one AMQP message whose Data sections each hold an encoded message.
     const uint BatchFormat = 0x80013700;
@@ -31,14 +35,46 @@ internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry e
             {
                 Accept(BrokeredMessage.FromAmqp(message));
             }
-
-            // Not batchable: a batched disposition waits for a flush timer and the sender waits for it.
-            link.DisposeMessage(message, AmqpConstants.AcceptedOutcome, settled: true, batchable: false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             logger.LogWarning(e, "Rejected a message sent to {Entity}", entry.Name);
-            link.DisposeMessage(message, new Rejected { Error = new Error { Condition = AmqpErrorCode.InternalError, Description = e.Message } }, settled: true, batchable: false);
+            Answer(message, e);
+            return;
+        }
+
+        var durable = journal?.WhenDurable;
+        if (durable is null || durable.IsCompletedSuccessfully)
+        {
+            Answer(message, null);
+            return;
+        }
+
+        durable.ContinueWith(
+            static (commit, state) =>
+            {
+                var (self, message) = ((IncomingEntityLink, AmqpMessage))state!;
+                self.Answer(message, commit.Exception?.InnerException);
+            },
+            (this, message),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    void Answer(AmqpMessage message, Exception? failure)
+    {
+        try
+        {
+            // Not batchable: a batched disposition waits for a flush timer and the sender waits for it.
+            var outcome = failure is null
+                ? (Outcome)AmqpConstants.AcceptedOutcome
+                : new Rejected { Error = new Error { Condition = AmqpErrorCode.InternalError, Description = failure.Message } };
+            link.DisposeMessage(message, outcome, settled: true, batchable: false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or AmqpException)
+        {
+            logger.LogDebug("Could not answer a send to {Entity}: {Error}", entry.Name, e.Message); // the link closed meanwhile
         }
         finally
         {
@@ -56,8 +92,11 @@ internal sealed class IncomingEntityLink(ReceivingAmqpLink link, IMessageEntry e
     }
 }
 
-/// <summary>Delivers a store's messages to a client's receiver link and applies the client's dispositions.</summary>
-internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore store, ILogger logger) : IMessageConsumer
+/// <summary>
+/// Delivers a store's messages to a client's receiver link and applies the client's dispositions;
+/// with a durable store a settlement is confirmed only once it is committed.
+/// </summary>
+internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore store, DurableJournal? journal, ILogger logger) : IMessageConsumer
 {
     const string DeadLetterCondition = "com.microsoft:dead-letter";
     static readonly Outcome LockLostOutcome = new Rejected
@@ -126,7 +165,38 @@ internal sealed class OutgoingEntityLink(SendingAmqpLink link, MessageStore stor
         // The client marks its dispositions batchable; answering batched would wait for the session's flush timer.
         delivery.Batchable = false;
         // The client treats a Rejected echo of its own dead-letter request as a failure: answer Accepted.
-        link.DisposeDelivery(delivery, true, outcome == SettleOutcome.Settled ? AmqpConstants.AcceptedOutcome : LockLostOutcome);
+        var answer = outcome == SettleOutcome.Settled ? AmqpConstants.AcceptedOutcome : LockLostOutcome;
+        var durable = journal?.WhenDurable;
+        if (durable is null || durable.IsCompletedSuccessfully)
+        {
+            link.DisposeDelivery(delivery, true, answer);
+            return;
+        }
+
+        durable.ContinueWith(
+            static (commit, state) =>
+            {
+                var (self, delivery, answer) = ((OutgoingEntityLink, Delivery, Outcome))state!;
+                self.AnswerLater(delivery, commit.Exception?.InnerException is { } failure
+                    ? new Rejected { Error = new Error { Condition = AmqpErrorCode.InternalError, Description = failure.Message } }
+                    : answer);
+            },
+            (this, delivery, answer),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    void AnswerLater(Delivery delivery, Outcome answer)
+    {
+        try
+        {
+            link.DisposeDelivery(delivery, true, answer);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or AmqpException)
+        {
+            logger.LogDebug("Could not confirm a settlement on {Path}: {Error}", store.Path, e.Message); // the link closed meanwhile
+        }
     }
 
     SettleOutcome DeadLetter(Guid lockToken, Rejected rejected)

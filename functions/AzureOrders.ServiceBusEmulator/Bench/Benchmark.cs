@@ -8,7 +8,9 @@ namespace AzureOrders.ServiceBusEmulator.Bench;
 /// Sends, receives and completes N messages through the real client against an in-process emulator
 /// and reports end-to-end messages per second: the clock runs from the first send to the last
 /// completion, with senders (batches) and peek-lock receivers (batch receive, completions in flight
-/// together) running at the same time, as a busy consumer would.
+/// together) running at the same time, as a busy consumer would. Runs the emulator in memory and with
+/// a data directory (every send and settlement committed before it is acknowledged) in alternating
+/// rounds, so both figures see the same machine load, and prints them side by side.
 /// </summary>
 internal static class Benchmark
 {
@@ -23,8 +25,8 @@ internal static class Benchmark
     {
         public string ConnectionString => emulator.ConnectionString;
 
-        public static async Task<IRunningEmulator> StartAsync() =>
-            new InProcessEmulator(await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("bench")] }));
+        public static async Task<IRunningEmulator> StartAsync(string? dataDirectory) =>
+            new InProcessEmulator(await ServiceBusEmulator.StartAsync(new EmulatorConfig { Queues = [new QueueDefinition("bench")] }, new EmulatorOptions { DataDirectory = dataDirectory }));
 
         public ValueTask DisposeAsync() => emulator.DisposeAsync();
     }
@@ -35,7 +37,7 @@ internal static class Benchmark
 
         public string ConnectionString => connectionString;
 
-        public static async Task<IRunningEmulator> StartAsync()
+        public static async Task<IRunningEmulator> StartAsync(string? dataDirectory)
         {
             var configFile = Path.Combine(Path.GetTempPath(), $"sb-emulator-bench-{Environment.ProcessId}.json");
             await File.WriteAllTextAsync(configFile, Config);
@@ -43,7 +45,8 @@ internal static class Benchmark
             var host = Environment.ProcessPath ?? "dotnet";
             var entry = typeof(Benchmark).Assembly.Location;
             var arguments = Path.GetFileNameWithoutExtension(host) == "dotnet" ? $"\"{entry}\" " : string.Empty;
-            var process = Process.Start(new ProcessStartInfo(host, $"{arguments}--config \"{configFile}\" --port 0")
+            var dataArgument = dataDirectory is null ? string.Empty : $" --data-dir \"{dataDirectory}\"";
+            var process = Process.Start(new ProcessStartInfo(host, $"{arguments}--config \"{configFile}\" --port 0{dataArgument}")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -67,10 +70,57 @@ internal static class Benchmark
     /// True hosts the emulator in this process (as tests do); false runs the console emulator in a child
     /// process (as <c>func start</c> users do), so client and broker do not share one thread pool and GC.
     /// </param>
-    public static async Task<double> RunAsync(int messageCount, int bodySize, bool inProcess, TextWriter output)
+    /// <param name="mode"><c>both</c> (alternating rounds, side by side), <c>memory</c> or <c>durable</c>.</param>
+    public static async Task<bool> RunAsync(int messageCount, int bodySize, bool inProcess, string mode, int rounds, TextWriter output)
     {
-        await using var emulator = inProcess ? await InProcessEmulator.StartAsync() : await ChildProcessEmulator.StartAsync();
         output.WriteLine($"emulator {(inProcess ? "in process" : "in a child process")}; client: 1 sender (batches), {Receivers} peek-lock receivers (batch receive, completions in flight together)");
+        var modes = mode == "both" ? new[] { false, true } : [mode == "durable"];
+        var rates = modes.ToDictionary(durable => durable, _ => new List<double>());
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var durable in modes)
+            {
+                var directory = durable ? Path.Combine(Path.GetTempPath(), $"sb-emulator-bench-{Environment.ProcessId}-{round}") : null;
+                try
+                {
+                    output.Write($"round {round} {(durable ? "durable " : "in memory")}: ");
+                    rates[durable].Add(await RunOnceAsync(messageCount, bodySize, inProcess, directory, output));
+                }
+                finally
+                {
+                    if (directory is not null && Directory.Exists(directory))
+                    {
+                        Directory.Delete(directory, recursive: true);
+                    }
+                }
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine($"{"msg/s",-44} {"best",7} {"median",7}  rounds");
+        foreach (var (durable, list) in rates)
+        {
+            var label = durable ? "durable (--data-dir: WAL, fsync per commit)" : "in memory";
+            output.WriteLine($"{label,-44} {list.Max(),7:F0} {Median(list),7:F0}  {string.Join(" / ", list.Select(r => r.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
+        }
+
+        if (rates.Count == 2)
+        {
+            output.WriteLine($"durable / in memory: {rates[true].Max() / rates[false].Max():P0} (best rounds), {Median(rates[true]) / Median(rates[false]):P0} (medians)");
+        }
+
+        return rates.Values.All(list => list.All(r => r > 0));
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    static async Task<double> RunOnceAsync(int messageCount, int bodySize, bool inProcess, string? dataDirectory, TextWriter output)
+    {
+        await using var emulator = inProcess ? await InProcessEmulator.StartAsync(dataDirectory) : await ChildProcessEmulator.StartAsync(dataDirectory);
         await using var client = new ServiceBusClient(emulator.ConnectionString);
         await using var sender = client.CreateSender("bench");
         var receivers = Enumerable.Range(0, Receivers)
@@ -90,8 +140,7 @@ internal static class Benchmark
         }
 
         var rate = messageCount / stopwatch.Elapsed.TotalSeconds;
-        output.WriteLine($"{messageCount} messages of {bodySize} bytes: all sent after {sendSeconds:F2} s, all received and completed after {stopwatch.Elapsed.TotalSeconds:F2} s");
-        output.WriteLine($"{rate:F0} msg/s end to end (send + receive + complete, peek-lock)");
+        output.WriteLine($"{messageCount} messages of {bodySize} bytes: all sent after {sendSeconds:F2} s, all received and completed after {stopwatch.Elapsed.TotalSeconds:F2} s, {rate:F0} msg/s end to end");
         return rate;
     }
 

@@ -182,6 +182,47 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
         return message;
     }
 
+    /// <summary>
+    /// The sender's sections (header, properties, application properties, its own annotations, body) as
+    /// AMQP bytes for the durable store; the broker's state lives in the store's columns instead.
+    /// </summary>
+    public byte[] EncodeForStore()
+    {
+        using var message = Body.CreateMessage();
+        if (Durable is { } durable)
+        {
+            message.Header.Durable = durable;
+        }
+
+        if (Priority is { } priority)
+        {
+            message.Header.Priority = priority;
+        }
+
+        Properties.WriteTo(message.Properties);
+        foreach (var pair in ApplicationProperties)
+        {
+            message.ApplicationProperties.Map[pair.Key] = pair.Value;
+        }
+
+        foreach (var pair in Annotations)
+        {
+            message.MessageAnnotations.Map[pair.Key] = pair.Value;
+        }
+
+        using var stream = message.ToStream();
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>Decodes <see cref="EncodeForStore"/>'s bytes; the caller restores the broker's state.</summary>
+    public static BrokeredMessage DecodeFromStore(byte[] payload)
+    {
+        using var decoded = AmqpMessage.CreateAmqpStreamMessage(new BufferListStream([new ArraySegment<byte>(payload)]), true);
+        return FromAmqp(decoded);
+    }
+
     public byte[] ToBytes(bool forPeek)
     {
         using var message = ToAmqp(forPeek);
@@ -191,17 +232,22 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
         return buffer.ToArray();
     }
 
-    public void ApplyPropertiesToModify(IEnumerable<KeyValuePair<string, object?>>? properties)
+    /// <summary>Merges a settlement's properties into the application properties; true when there were any.</summary>
+    public bool ApplyPropertiesToModify(IEnumerable<KeyValuePair<string, object?>>? properties)
     {
         if (properties is null)
         {
-            return;
+            return false;
         }
 
+        var any = false;
         foreach (var pair in properties)
         {
             ApplicationProperties[pair.Key] = pair.Value;
+            any = true;
         }
+
+        return any;
     }
 
     public bool TryGetSystemProperty(string name, out object? value)

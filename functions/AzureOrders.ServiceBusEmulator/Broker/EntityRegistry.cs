@@ -1,4 +1,5 @@
 using AzureOrders.ServiceBusEmulator.Configuration;
+using AzureOrders.ServiceBusEmulator.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace AzureOrders.ServiceBusEmulator.Broker;
@@ -12,12 +13,16 @@ internal sealed class EntityRegistry
     readonly Dictionary<string, IMessageEntry> entries = new(StringComparer.OrdinalIgnoreCase);
     readonly Dictionary<string, MessageStore> stores = new(StringComparer.OrdinalIgnoreCase);
 
-    public EntityRegistry(EmulatorConfig config, TimeProvider time, ILogger logger)
+    readonly ILogger logger;
+
+    public EntityRegistry(EmulatorConfig config, TimeProvider time, ILogger logger, DurableJournal? journal = null)
     {
+        this.logger = logger;
+        Journal = journal;
         config.Validate();
         foreach (var definition in config.Queues)
         {
-            var queue = new QueueEntity(definition, time, logger);
+            var queue = new QueueEntity(definition, time, logger, journal);
             entries.Add(queue.Name, queue);
             Register(queue.Store);
             logger.LogInformation("Queue {Queue} (lock {LockDuration}, max deliveries {MaxDeliveryCount}, duplicate detection {DuplicateDetection})",
@@ -26,7 +31,7 @@ internal sealed class EntityRegistry
 
         foreach (var definition in config.Topics)
         {
-            var topic = new TopicEntity(definition, time, logger);
+            var topic = new TopicEntity(definition, time, logger, journal);
             entries.Add(topic.Name, topic);
             logger.LogInformation("Topic {Topic} (duplicate detection {DuplicateDetection})", topic.Name, definition.RequiresDuplicateDetection);
             foreach (var subscription in topic.Subscriptions)
@@ -38,6 +43,69 @@ internal sealed class EntityRegistry
     }
 
     public IEnumerable<IMessageEntry> Entries => entries.Values;
+
+    /// <summary>The durable store; null when the emulator keeps its state in memory.</summary>
+    public DurableJournal? Journal { get; }
+
+    /// <summary>
+    /// Puts back what a data directory held (before any client can connect) and continues every
+    /// entity's sequence numbers above the highest it ever handed out. Messages of entities the
+    /// configuration no longer has stay in the file untouched.
+    /// </summary>
+    public void Restore(RestoredState state)
+    {
+        var restored = 0;
+        var orphans = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (entity, message) in state.Messages)
+        {
+            if (stores.TryGetValue(entity, out var store))
+            {
+                store.Restore(message);
+                restored++;
+            }
+            else if (entries.TryGetValue(entity, out var entry) && entry is TopicEntity topic)
+            {
+                topic.RestoreScheduled(message);
+                restored++;
+            }
+            else
+            {
+                orphans[entity] = orphans.GetValueOrDefault(entity) + 1;
+            }
+        }
+
+        foreach (var entry in entries.Values)
+        {
+            // The counter row may lag the messages by nothing more than a crash inside one commit; take the larger.
+            var last = state.Sequences.GetValueOrDefault(entry.Name);
+            foreach (var store in entry.Stores)
+            {
+                last = Math.Max(last, store.MaxSequenceNumber);
+            }
+
+            if (entry is TopicEntity topic)
+            {
+                last = Math.Max(last, topic.MaxScheduledSequenceNumber);
+            }
+
+            entry.RestoreSequence(last);
+        }
+
+        foreach (var (entity, messageId, seen) in state.Duplicates)
+        {
+            if (entries.TryGetValue(entity, out var entry))
+            {
+                entry.RestoreDuplicate(messageId, seen);
+            }
+        }
+
+        foreach (var (entity, count) in orphans)
+        {
+            logger.LogWarning("{Count} stored message(s) of '{Entity}', which the configuration does not define, are kept in the store but not served", count, entity);
+        }
+
+        logger.LogInformation("Restored {Count} message(s) and {Duplicates} duplicate-detection entries from {Path}", restored, state.Duplicates.Count, Journal?.FilePath);
+    }
 
     void Register(MessageStore store)
     {

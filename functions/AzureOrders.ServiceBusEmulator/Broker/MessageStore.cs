@@ -1,3 +1,4 @@
+using AzureOrders.ServiceBusEmulator.Persistence;
 using Microsoft.Azure.Amqp;
 using Microsoft.Extensions.Logging;
 
@@ -29,8 +30,11 @@ internal enum SettleOutcome { Settled, LockLost }
 /// The messages of one receivable entity and their delivery: credit-based dispatch to receiver links,
 /// peek-lock with lock expiry and renewal, settlement, deferral, dead-lettering, TTL expiry and
 /// scheduled activation. One lock guards the state; transfers happen outside it.
+/// With a <paramref name="journal"/>, every change is appended to it under that same lock, so the
+/// durable log sees each message's changes in the order they happened; a new message is journaled
+/// before it becomes visible, so nothing can settle it ahead of its own insert.
 /// </summary>
-internal sealed class MessageStore(string path, StoreOptions options, TimeProvider time, ILogger logger)
+internal sealed class MessageStore(string path, StoreOptions options, TimeProvider time, ILogger logger, DurableJournal? journal = null)
 {
     public const string DeadLetterReasonProperty = "DeadLetterReason";
     public const string DeadLetterDescriptionProperty = "DeadLetterErrorDescription";
@@ -100,44 +104,97 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     /// <summary>Adds a message that already carries its sequence number.</summary>
     public void Enqueue(BrokeredMessage message)
     {
-        Add(message);
+        PrepareInsert(message);
+        journal?.Append(JournalOp.Put(Path, message));
+        InsertPrepared(message);
+    }
+
+    /// <summary>
+    /// Gives a new message the state it enters this store with (TTL, scheduled or active). The message
+    /// is not visible to anyone yet, so the caller can journal it, with whatever must commit with it,
+    /// before <see cref="InsertPrepared"/>.
+    /// </summary>
+    public void PrepareInsert(BrokeredMessage message)
+    {
+        var now = Now;
+        message.LockToken = Guid.Empty;
+        if (Options.IsDeadLetterQueue)
+        {
+            message.ExpiresAt = null; // dead-lettered messages do not expire
+        }
+        else
+        {
+            ApplyTimeToLive(message);
+        }
+
+        message.State = message.ScheduledEnqueueTime is { } at && at > now ? MessageState.Scheduled : MessageState.Active;
+    }
+
+    /// <summary>Makes a prepared (and journaled) message visible and hands it to receivers.</summary>
+    public void InsertPrepared(BrokeredMessage message)
+    {
+        Insert(message);
         Pump();
     }
 
     /// <summary>
-    /// Adds a message moved here while the caller holds its own store's lock: delivery runs on the
+    /// Inserts a message moved here while the caller holds its own store's lock: delivery runs on the
     /// thread pool so no transfer ever starts under two store locks.
     /// </summary>
-    void EnqueueFromLockedStore(BrokeredMessage message)
+    void InsertFromLockedStore(BrokeredMessage message)
     {
-        Add(message);
+        Insert(message);
         ThreadPool.UnsafeQueueUserWorkItem(static store => store.Pump(), this, preferLocal: false);
     }
 
-    void Add(BrokeredMessage message)
+    void Insert(BrokeredMessage message)
+    {
+        lock (sync)
+        {
+            messages[message.SequenceNumber] = message;
+            if (message.State == MessageState.Active)
+            {
+                available.Add(message.SequenceNumber);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts back a message read from the data directory. Locks did not survive: a message that was
+    /// locked is available again with its delivery count, or dead-lettered if that count is spent,
+    /// as its lock's expiry would have done.
+    /// </summary>
+    public void Restore(BrokeredMessage message)
     {
         var now = Now;
         lock (sync)
         {
             message.LockToken = Guid.Empty;
-            if (Options.IsDeadLetterQueue)
+            if (message.State != MessageState.Deferred)
             {
-                message.ExpiresAt = null; // dead-lettered messages do not expire
-            }
-            else
-            {
-                ApplyTimeToLive(message);
+                message.State = !Options.IsDeadLetterQueue && message.ScheduledEnqueueTime is { } at && at > now ? MessageState.Scheduled : MessageState.Active;
             }
 
             messages[message.SequenceNumber] = message;
-            if (message.ScheduledEnqueueTime is { } at && at > now)
+            if (message.State == MessageState.Active)
             {
-                message.State = MessageState.Scheduled;
-            }
-            else
-            {
-                message.State = MessageState.Active;
                 available.Add(message.SequenceNumber);
+                if (!Options.IsDeadLetterQueue && message.DeliveryCount >= Options.MaxDeliveryCount)
+                {
+                    ReturnOrDeadLetter(message);
+                }
+            }
+        }
+    }
+
+    /// <summary>The highest sequence number held (for the entity's counter after a restore).</summary>
+    public long MaxSequenceNumber
+    {
+        get
+        {
+            lock (sync)
+            {
+                return messages.Count == 0 ? 0 : messages.Keys.Last();
             }
         }
     }
@@ -165,6 +222,7 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
             if (messages.TryGetValue(sequenceNumber, out var message) && message.State == MessageState.Scheduled)
             {
                 messages.Remove(sequenceNumber);
+                journal?.Append(JournalOp.Delete(Path, sequenceNumber));
                 return true;
             }
 
@@ -254,11 +312,14 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
                 if (consumer.Consumer.ReceiveAndDelete)
                 {
                     messages.Remove(sequenceNumber);
+                    journal?.Append(JournalOp.Delete(Path, sequenceNumber));
                     token = Guid.NewGuid();
                 }
                 else
                 {
                     token = Lock(message, now);
+                    // Not waited for: a delivery acknowledges nothing. Lost in a crash, the count is one lower.
+                    journal?.Append(JournalOp.Update(Path, message));
                 }
 
                 (outbox ??= []).Add((consumer.Consumer, message.ToAmqp(forPeek: false), token, message));
@@ -289,7 +350,8 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
                 if (consumer.ReceiveAndDelete)
                 {
                     source.DeliveryCount = Math.Max(0, source.DeliveryCount - 1);
-                    EnqueueFromLockedStore(source);
+                    journal?.Append(JournalOp.Put(Path, source));
+                    InsertFromLockedStore(source);
                 }
                 else
                 {
@@ -335,13 +397,18 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     public SettleOutcome Complete(Guid lockToken) => Settle(lockToken, (message, _) =>
     {
         messages.Remove(message.SequenceNumber);
+        journal?.Append(JournalOp.Delete(Path, message.SequenceNumber));
         return false;
     });
 
     public SettleOutcome Abandon(Guid lockToken, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) => Settle(lockToken, (message, _) =>
     {
-        message.ApplyPropertiesToModify(propertiesToModify);
-        ReturnOrDeadLetter(message);
+        var modified = message.ApplyPropertiesToModify(propertiesToModify);
+        if (!ReturnOrDeadLetter(message) && modified)
+        {
+            journal?.Append(JournalOp.Put(Path, message));
+        }
+
         return true;
     });
 
@@ -349,14 +416,19 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
     public SettleOutcome Release(Guid lockToken) => Settle(lockToken, (message, _) =>
     {
         message.DeliveryCount = Math.Max(0, message.DeliveryCount - 1);
-        ReturnOrDeadLetter(message);
+        if (!ReturnOrDeadLetter(message))
+        {
+            journal?.Append(JournalOp.Update(Path, message));
+        }
+
         return true;
     });
 
     public SettleOutcome Defer(Guid lockToken, IEnumerable<KeyValuePair<string, object?>>? propertiesToModify) => Settle(lockToken, (message, _) =>
     {
-        message.ApplyPropertiesToModify(propertiesToModify);
+        var modified = message.ApplyPropertiesToModify(propertiesToModify);
         message.State = MessageState.Deferred;
+        journal?.Append(modified ? JournalOp.Put(Path, message) : JournalOp.Update(Path, message));
         return false;
     });
 
@@ -427,16 +499,21 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         ReturnOrDeadLetter(message);
     }
 
-    void ReturnOrDeadLetter(BrokeredMessage message)
+    /// <summary>Makes an unlocked message available again, or dead-letters it when its deliveries are spent; true when it left this store.</summary>
+    bool ReturnOrDeadLetter(BrokeredMessage message)
     {
         if (!Options.IsDeadLetterQueue && message.DeliveryCount >= Options.MaxDeliveryCount)
         {
             MoveToDeadLetter(message, "MaxDeliveryCountExceeded", $"Message could not be consumed after {Options.MaxDeliveryCount} delivery attempts.");
+            return true;
         }
-        else if (message.State != MessageState.Deferred)
+
+        if (message.State != MessageState.Deferred)
         {
             available.Add(message.SequenceNumber);
         }
+
+        return false;
     }
 
     void MoveToDeadLetter(BrokeredMessage message, string? reason, string? description)
@@ -445,7 +522,9 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         available.Remove(message.SequenceNumber);
         if (DeadLetterQueue is null)
         {
-            return; // a dead-letter queue has no dead-letter queue: dead-lettering there deletes, as the service does
+            // A dead-letter queue has no dead-letter queue: dead-lettering there deletes, as the service does.
+            journal?.Append(JournalOp.Delete(Path, message.SequenceNumber));
+            return;
         }
 
         if (reason is not null)
@@ -461,20 +540,23 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         message.DeadLetterSource = Path;
         message.ScheduledEnqueueTime = null;
         logger.LogDebug("Dead-lettered {Path} seq={SequenceNumber} reason={Reason}", Path, message.SequenceNumber, reason);
-        DeadLetterQueue.EnqueueFromLockedStore(message);
+        DeadLetterQueue.PrepareInsert(message);
+        // One commit: a crash between the two would lose the message or keep it twice.
+        journal?.Append([JournalOp.Put(DeadLetterQueue.Path, message), JournalOp.Delete(Path, message.SequenceNumber)]);
+        DeadLetterQueue.InsertFromLockedStore(message);
     }
 
-    /// <summary>Moves a message that never entered the store (filter evaluation error) to the dead-letter queue.</summary>
-    public void DeadLetterOnArrival(BrokeredMessage message, string reason, string description)
+    /// <summary>
+    /// Marks a message that never entered the store (filter evaluation error) for the dead-letter queue
+    /// and returns that queue; the caller journals and inserts it as for any new message.
+    /// </summary>
+    public MessageStore PrepareDeadLetterOnArrival(BrokeredMessage message, string reason, string description)
     {
-        lock (sync)
-        {
-            message.ApplicationProperties[DeadLetterReasonProperty] = reason;
-            message.ApplicationProperties[DeadLetterDescriptionProperty] = description;
-            message.DeadLetterSource = Path;
-        }
-
-        DeadLetterQueue?.Enqueue(message);
+        message.ApplicationProperties[DeadLetterReasonProperty] = reason;
+        message.ApplicationProperties[DeadLetterDescriptionProperty] = description;
+        message.DeadLetterSource = Path;
+        DeadLetterQueue!.PrepareInsert(message);
+        return DeadLetterQueue;
     }
 
     void Expire(BrokeredMessage message)
@@ -487,6 +569,7 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
         {
             messages.Remove(message.SequenceNumber);
             available.Remove(message.SequenceNumber);
+            journal?.Append(JournalOp.Delete(Path, message.SequenceNumber));
         }
     }
 
@@ -592,11 +675,13 @@ internal sealed class MessageStore(string path, StoreOptions options, TimeProvid
                 if (receiveAndDelete)
                 {
                     messages.Remove(sequenceNumber);
+                    journal?.Append(JournalOp.Delete(Path, sequenceNumber));
                     result.Add((message.ToBytes(forPeek: false), Guid.Empty));
                 }
                 else
                 {
                     var token = Lock(message, now);
+                    journal?.Append(JournalOp.Update(Path, message));
                     result.Add((message.ToBytes(forPeek: false), token));
                 }
             }

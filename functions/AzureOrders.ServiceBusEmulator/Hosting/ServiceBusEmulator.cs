@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using AzureOrders.ServiceBusEmulator.Amqp;
 using AzureOrders.ServiceBusEmulator.Broker;
 using AzureOrders.ServiceBusEmulator.Configuration;
+using AzureOrders.ServiceBusEmulator.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,6 +13,7 @@ namespace AzureOrders.ServiceBusEmulator;
 /// An in-process Service Bus emulator for tests and the local runner:
 /// <code>await using var emulator = await ServiceBusEmulator.StartAsync(config, port: 0);</code>
 /// then give <see cref="ConnectionString"/> to an unchanged <c>ServiceBusClient</c>.
+/// State is in memory unless <see cref="EmulatorOptions.DataDirectory"/> names a directory to keep it in.
 /// </summary>
 public sealed class ServiceBusEmulator : IAsyncDisposable
 {
@@ -25,16 +27,23 @@ public sealed class ServiceBusEmulator : IAsyncDisposable
     readonly EntityRegistry registry;
     readonly ITimer timer;
     readonly ILogger logger;
+    readonly DurableJournal? journal;
     int disposed;
 
-    ServiceBusEmulator(AmqpServer server, EntityRegistry registry, ITimer timer, ILogger logger, int port)
+    ServiceBusEmulator(AmqpServer server, EntityRegistry registry, ITimer timer, ILogger logger, int port, DurableJournal? journal)
     {
         this.server = server;
         this.registry = registry;
         this.timer = timer;
         this.logger = logger;
+        this.journal = journal;
         Port = port;
     }
+
+    /// <summary>The SQLite file holding the state, or null when the emulator runs in memory.</summary>
+    public string? StorePath => journal?.FilePath;
+
+    internal DurableJournal? Journal => journal;
 
     /// <summary>The loopback TCP port the AMQP listener is bound to.</summary>
     public int Port { get; }
@@ -50,18 +59,44 @@ public sealed class ServiceBusEmulator : IAsyncDisposable
         int port = 0,
         ILoggerFactory? loggerFactory = null,
         TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        StartAsync(config, new EmulatorOptions { Port = port, LoggerFactory = loggerFactory, TimeProvider = timeProvider }, cancellationToken);
+
+    /// <summary>
+    /// Starts the emulator; with <see cref="EmulatorOptions.DataDirectory"/> it first restores what the
+    /// directory holds, before any client can connect.
+    /// </summary>
+    /// <exception cref="EmulatorStoreException">The data directory's store cannot be opened or read (the message names the file).</exception>
+    public static Task<ServiceBusEmulator> StartAsync(EmulatorConfig config, EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
-        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AzureOrders.ServiceBusEmulator");
-        var time = timeProvider ?? TimeProvider.System;
-        var registry = new EntityRegistry(config, time, logger);
-        var server = new AmqpServer(registry, logger);
-        var boundPort = StartListening(server, port);
-        var timer = time.CreateTimer(_ => Tick(registry, logger), null, TickInterval, TickInterval);
-        logger.LogInformation("Service Bus emulator listening on 127.0.0.1:{Port} with {Queues} queue(s) and {Topics} topic(s)", boundPort, config.Queues.Count, config.Topics.Count);
-        return Task.FromResult(new ServiceBusEmulator(server, registry, timer, logger, boundPort));
+        var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("AzureOrders.ServiceBusEmulator");
+        var time = options.TimeProvider ?? TimeProvider.System;
+        config.Validate(); // before the store is opened: a bad configuration is reported as such
+        var journal = options.DataDirectory is { } directory ? DurableJournal.Open(directory, logger) : null;
+        try
+        {
+            var registry = new EntityRegistry(config, time, logger, journal);
+            if (journal is not null)
+            {
+                registry.Restore(journal.Load());
+                journal.Start();
+            }
+
+            var server = new AmqpServer(registry, logger);
+            var boundPort = StartListening(server, options.Port);
+            var timer = time.CreateTimer(_ => Tick(registry, logger), null, TickInterval, TickInterval);
+            logger.LogInformation("Service Bus emulator listening on 127.0.0.1:{Port} with {Queues} queue(s) and {Topics} topic(s), state {State}",
+                boundPort, config.Queues.Count, config.Topics.Count, journal is null ? "in memory" : $"in {journal.FilePath}");
+            return Task.FromResult(new ServiceBusEmulator(server, registry, timer, logger, boundPort, journal));
+        }
+        catch
+        {
+            journal?.Dispose();
+            throw;
+        }
     }
 
     static int StartListening(AmqpServer server, int port)
@@ -122,6 +157,8 @@ public sealed class ServiceBusEmulator : IAsyncDisposable
         {
             timer.Dispose();
             server.Stop();
+            // After the listener: whatever was appended before is committed, nothing new can arrive.
+            journal?.Dispose();
             logger.LogInformation("Service Bus emulator on port {Port} stopped", Port);
         }
 

@@ -1,5 +1,6 @@
 using AzureOrders.ServiceBusEmulator.Amqp;
 using AzureOrders.ServiceBusEmulator.Broker;
+using AzureOrders.ServiceBusEmulator.Persistence;
 using Microsoft.Azure.Amqp;
 using Microsoft.Azure.Amqp.Encoding;
 using Microsoft.Azure.Amqp.Framing;
@@ -11,8 +12,9 @@ namespace AzureOrders.ServiceBusEmulator.Management;
 /// The <c>{entity}/$management</c> request/response node: lock renewal, peek, settlement by lock
 /// token (deferred messages), receive by sequence number, scheduling and cancelling. Replies carry
 /// camelCase <c>statusCode</c>/<c>statusDescription</c>/<c>errorCondition</c> as the client reads them.
+/// With a durable store, operations that change state reply only once the change is committed.
 /// </summary>
-internal sealed class ManagementNode(ReplyLinks replies, ILogger logger)
+internal sealed class ManagementNode(ReplyLinks replies, DurableJournal? journal, ILogger logger)
 {
     public const string Suffix = "/$management";
 
@@ -36,10 +38,40 @@ internal sealed class ManagementNode(ReplyLinks replies, ILogger logger)
                 response = Reply(400, e.Message, "com.microsoft:argument-error");
             }
 
-            response.Properties.CorrelationId = messageId;
+            var changesState = request.ApplicationProperties.Map["operation"] is "com.microsoft:update-disposition" or "com.microsoft:schedule-message" or "com.microsoft:cancel-scheduled-message";
             requests.DisposeMessage(request, AmqpConstants.AcceptedOutcome, settled: true, batchable: false);
             request.Dispose();
-            replies.TrySend(connection, replyTo, response);
+            var durable = changesState ? journal?.WhenDurable : null;
+            if (durable is null || durable.IsCompletedSuccessfully)
+            {
+                response.Properties.CorrelationId = messageId;
+                replies.TrySend(connection, replyTo, response);
+                return;
+            }
+
+            durable.ContinueWith(
+                commit =>
+                {
+                    var answer = response;
+                    if (commit.Exception?.InnerException is { } failure)
+                    {
+                        response.Dispose();
+                        answer = Reply(500, failure.Message, "com.microsoft:internal-error");
+                    }
+
+                    answer.Properties.CorrelationId = messageId;
+                    try
+                    {
+                        replies.TrySend(connection, replyTo, answer);
+                    }
+                    catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or AmqpException)
+                    {
+                        logger.LogDebug("Could not answer a management request on {Path}: {Error}", target.Path, e.Message); // the link closed meanwhile
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         });
     }
 

@@ -26,6 +26,7 @@ internal static class ContractSamples
         MessageTypes.PaymentFailedV1 => new PaymentFailedV1("ord_123", "pay_ord_123", PaymentOutcomes.Declined, "insufficient_funds"),
         MessageTypes.PaymentVoidedV1 => new PaymentVoidedV1("ord_123", "pay_ord_123", PaymentOutcomes.NothingCaptured, 0, "saga timed out"),
         MessageTypes.PaymentRefundedV1 => new PaymentRefundedV1("ord_123", "pay_ord_123", 3998, "USD", "order cancelled"),
+        MessageTypes.PaymentRefundFailedV1 => new PaymentRefundFailedV1("ord_123", "pay_ord_123", 3998, "USD", "ch_1", "refund_not_allowed", 1, "order cancelled"),
         MessageTypes.NotificationSentV1 => new NotificationSentV1("ord_123", "cust_456", "ntf_1", "order-placed", "email", MessageTypes.OrderPlacedV1, At),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "add a sample for the new contract"),
     };

@@ -25,8 +25,8 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
         var api = h.System.Get<AzureOrders.Orders.OrdersApi>();
         faults.Fail(CosmosWireFaults.Batch, HttpStatusCode.ServiceUnavailable, times: 1);
 
-        var unavailable = await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None);
-        var retried = await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None);
+        var unavailable = await api.PlaceAsync(CoreHarness.Json(Body), "application/json", null, CancellationToken.None);
+        var retried = await api.PlaceAsync(CoreHarness.Json(Body), "application/json", null, CancellationToken.None);
 
         Assert.Equal(1, faults.Injected);
         Assert.Equal(503, unavailable.StatusCode);
@@ -53,7 +53,7 @@ public class OrdersApiUnavailableTests(CosmosServerFixture fixture)
         using var faults = new CosmosWireFaults();
         await using var h = await CosmosWireFaults.StartHarnessAsync(fixture, faults);
         var api = h.System.Get<AzureOrders.Orders.OrdersApi>();
-        Assert.Equal(201, (await api.PlaceAsync(CoreHarness.Json(Body), null, CancellationToken.None)).StatusCode);
+        Assert.Equal(201, (await api.PlaceAsync(CoreHarness.Json(Body), "application/json", null, CancellationToken.None)).StatusCode);
         faults.Fail(CosmosWireFaults.PointRead, (HttpStatusCode)429, times: 1, retryAfter: TimeSpan.FromMilliseconds(1200));
 
         var unavailable = await api.GetAsync("ord_api_1", CancellationToken.None);

@@ -48,11 +48,11 @@ public class OrdersScenarioTests(CosmosServerFixture fixture)
     [Theory]
     [InlineData("{not json", 400, "malformed-request", null)]
     [InlineData("""{"orderId":123,"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}""", 400, "validation", "/orderId")]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":-1,"priceInCents":1999}],"totalInCents":-1999}""", 400, "validation", "/items/0/quantity")]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":3998}""", 400, "validation", "/items/0/quantity")]
-    [InlineData("""{"customerId":"c_1","items":[],"totalInCents":0}""", 400, "validation", "/items")]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":4000}""", 422, "invalid-order", null)]
-    [InlineData("""{"customerId":"c_1","items":[{"sku":"UNKNOWN-999","quantity":1,"priceInCents":100}],"totalInCents":100}""", 422, "invalid-order", "/items/0/sku")]
+    [InlineData("""{"orderId":"ord_bad","customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":-1,"priceInCents":1999}],"totalInCents":-1999}""", 400, "validation", "/items/0/quantity")]
+    [InlineData("""{"orderId":"ord_bad","customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":"two","priceInCents":1999}],"totalInCents":3998}""", 400, "validation", "/items/0/quantity")]
+    [InlineData("""{"orderId":"ord_bad","customerId":"c_1","items":[],"totalInCents":0}""", 400, "validation", "/items")]
+    [InlineData("""{"orderId":"ord_bad","customerId":"c_1","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":4000}""", 422, "price-mismatch", "/totalInCents")]
+    [InlineData("""{"orderId":"ord_bad","customerId":"c_1","items":[{"sku":"UNKNOWN-999","quantity":1,"priceInCents":100}],"totalInCents":100}""", 422, "unknown-sku", "/items/0/sku")]
     public async Task When_the_input_is_bad_the_answer_is_problem_details(string body, int status, string type, string? errorAt)
     {
         await using var h = await CoreHarness.StartAsync(fixture);
@@ -63,6 +63,24 @@ public class OrdersScenarioTests(CosmosServerFixture fixture)
         Assert.EndsWith(type, rejected.Problem.Type);
         if (errorAt is not null) Assert.Contains(errorAt, rejected.Problem.Errors!.Keys);
         Assert.Empty(h.Publisher.Sent);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("  ")]
+    public async Task When_a_request_has_neither_an_orderId_nor_an_Idempotency_Key_it_is_refused_with_428_saying_how_to_send_one(string? key)
+    {
+        await using var h = await CoreHarness.StartAsync(fixture);
+        const string body = """{"customerId":"cust_456","items":[{"sku":"WIDGET-001","quantity":2,"priceInCents":1999}],"totalInCents":3998}""";
+
+        var rejected = Assert.IsType<PlaceOrderResult.Rejected>(await h.PlaceOrder.PlaceAsync(CoreHarness.Json(body), key, CancellationToken.None));
+
+        Assert.Equal(428, rejected.Problem.Status);
+        Assert.EndsWith("/idempotency-key-required", rejected.Problem.Type);
+        Assert.Contains($"'{OrdersApi.IdempotencyKeyHeader}' header", rejected.Problem.Detail);
+        Assert.Contains("\"orderId\"", rejected.Problem.Detail);
+        Assert.Empty(h.Publisher.Sent);
+        Assert.Empty(await h.Outbox.ListUndispatchedAsync(TimeSpan.Zero, 10, CancellationToken.None));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class TtlTests(CosmosServerFixture fixture)
         await using var h = await CoreHarness.StartAsync(fixture);
         var capture = h.Message(new PaymentCaptureV1("ord_ttl", "c", 100, "USD"));
         await h.DeliverAsync(Services.Payments, capture);
-        await h.PlaceOrder.PlaceAsync(CoreHarness.Json("""{"orderId":"ord_ttl","customerId":"c","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":100}],"totalInCents":100}"""), null, default);
+        await h.PlaceOrder.PlaceAsync(CoreHarness.Json("""{"orderId":"ord_ttl","customerId":"c","items":[{"sku":"WIDGET-001","quantity":1,"priceInCents":1999}],"totalInCents":1999}"""), null, default);
 
         var dedupe = await h.ReadAsync<DedupeDocument>(ContainerNames.Payments, DedupeDocument.IdFor(Services.Payments, capture.EventId), "ord_ttl");
         var reply = await h.ReadAsync<OutboxDocument>(ContainerNames.Payments, $"outbox:{DeterministicGuid.ForOutgoing(capture.EventId, "payment.capture", 0):D}", "ord_ttl");
