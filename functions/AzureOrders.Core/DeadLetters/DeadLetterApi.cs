@@ -17,6 +17,10 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
     private const string Json = "application/json";
     private const string ProblemBase = "https://azureorders.example/problems/";
 
+    /// <summary>What every filter parameter takes (the 400 answer and its API description).</summary>
+    public const string InvalidFilterDetail =
+        "since/until take ISO-8601 or an age (30m, 2h, 7d); max a positive integer; after a sequence number, with an entity; dryRun/confirm true or false.";
+
     public Task<ApiResponse> ListAsync(IReadOnlyDictionary<string, string?> query, CancellationToken cancellationToken) =>
         Run(null, query, async filter =>
         {
@@ -122,8 +126,7 @@ public sealed class DeadLetterApi(DeadLetterExplorer explorer, TimeProvider time
             return Problem(404, "unknown-entity", "No such subscription or queue",
                 new UnknownEntityException(entity, [.. explorer.Topology.Endpoints.Select(DeadLetterEntities.KeyOf)]).Message);
         if (ParseFilter(entity, query, time.GetUtcNow()) is not { } filter)
-            return Problem(400, "invalid-filter", "Invalid query parameter",
-                "since/until take ISO-8601 or an age (30m, 2h, 7d); max a positive integer; after a sequence number, with an entity; dryRun/confirm true or false.");
+            return Problem(400, "invalid-filter", "Invalid query parameter", InvalidFilterDetail);
         return await operation(filter);
     }
 

@@ -16,8 +16,7 @@ public static class DeadLetterApiDescription
     public static readonly ProblemDetails UnknownEntity = new(ProblemBase + "unknown-entity", "No such subscription or queue", 404,
         new UnknownEntityException("orders/nope", [.. Topology.Default.Endpoints.Select(DeadLetterEntities.KeyOf)]).Message);
 
-    public static readonly ProblemDetails InvalidFilter = new(ProblemBase + "invalid-filter", "Invalid query parameter", 400,
-        "since/until take ISO-8601 or an age (30m, 2h, 7d); max a positive integer; dryRun/confirm true or false.");
+    public static readonly ProblemDetails InvalidFilter = new(ProblemBase + "invalid-filter", "Invalid query parameter", 400, DeadLetterApi.InvalidFilterDetail);
 
     public static readonly ProblemDetails ConfirmationRequired = new(ProblemBase + "confirmation-required", "Purge needs confirmation", 400,
         "Add confirm=true to delete, or dryRun=true to see what would be deleted.");
