@@ -60,21 +60,15 @@ public sealed class DayOneTests(CosmosServerFixture cosmos) : IClassFixture<Cosm
 
     private sealed record Answer(int Status, JsonDocument Json);
 
-    /// <summary>An HTTP function called with a real HttpContext, its result executed as the worker's ASP.NET Core integration does.</summary>
     private static async Task<Answer> CallAsync(string method, string path, string? body, Func<HttpContext, Task<IActionResult>> invoke)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.Path = path;
+        var context = FunctionHttp.NewContext(method, path);
         if (body is not null)
         {
             context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
             context.Request.ContentType = "application/json";
         }
-        context.Response.Body = new MemoryStream();
-        var result = await invoke(context);
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        context.Response.Body.Position = 0;
-        return new Answer(context.Response.StatusCode, await JsonDocument.ParseAsync(context.Response.Body));
+        var response = await FunctionHttp.ExecuteAsync(context, await invoke(context));
+        return new Answer(response.StatusCode, await JsonDocument.ParseAsync(response.Body));
     }
 }

@@ -189,7 +189,7 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
 
     private Task<Response> Post(byte[] body, string? idempotencyKey, string? contentType)
     {
-        var context = NewContext("POST", "/api/orders");
+        var context = FunctionHttp.NewContext("POST", "/api/orders");
         context.Request.Body = new MemoryStream(body);
         context.Request.ContentType = contentType;
         if (idempotencyKey is not null) context.Request.Headers[OrdersApi.IdempotencyKeyHeader] = idempotencyKey;
@@ -198,29 +198,17 @@ public sealed class OrdersHttpTests(CoreFixture fixture)
 
     private Task<Response> Get(string orderId)
     {
-        var context = NewContext("GET", $"/api/orders/{orderId}");
+        var context = FunctionHttp.NewContext("GET", $"/api/orders/{orderId}");
         return Execute(context, Functions().Get(context.Request, orderId, CancellationToken.None));
     }
 
     private OrdersHttpFunctions Functions() => fixture.System.Get<OrdersHttpFunctions>();
 
-    private static DefaultHttpContext NewContext(string method, string path)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.Path = path;
-        context.Response.Body = new MemoryStream();
-        return context;
-    }
-
     private static async Task<Response> Execute(HttpContext context, Task<IActionResult> invocation)
     {
-        var result = await invocation;
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        context.Response.Body.Position = 0;
-        var json = await JsonDocument.ParseAsync(context.Response.Body);
-        return new Response(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers.Location.FirstOrDefault(), json,
-            context.Response.Headers.RetryAfter.FirstOrDefault());
+        var response = await FunctionHttp.ExecuteAsync(context, await invocation);
+        var json = await JsonDocument.ParseAsync(response.Body);
+        return new Response(response.StatusCode, response.ContentType, response.Headers.Location.FirstOrDefault(), json, response.Headers.RetryAfter.FirstOrDefault());
     }
 
     private sealed record Response(int Status, string? ContentType, string? Location, JsonDocument Json, string? RetryAfter = null);

@@ -29,9 +29,7 @@ public sealed class LocalRunnerBreakerTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = system.BaseAddress };
         var orders = new List<string>();
         for (var i = 0; i < 8; i++) orders.Add(await LocalRunnerCalls.PlaceAsync(http, $"ord_breaker_{i}", $"cust_{i}"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (gateway.FailedCalls < 5 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.True(gateway.FailedCalls >= 5, "the gateway failed five captures");
+        await Eventually.HoldsAsync(() => gateway.FailedCalls >= 5, "the gateway to fail five captures", TimeSpan.FromSeconds(30));
         gateway.Failing = false;
 
         var finals = await Task.WhenAll(orders.Select(o => LocalRunnerCalls.FinalStatusAsync(http, o, TimeSpan.FromSeconds(120))));
@@ -84,15 +82,8 @@ internal static class LocalRunnerCalls
         return orderId;
     }
 
-    public static async Task<string> FinalStatusAsync(HttpClient http, string orderId, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var status = (await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"orders/{orderId}")).GetProperty("status").GetString()!;
-            if (status is "CONFIRMED" or "CANCELLED") return status;
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException($"{orderId} still {status} after {timeout}");
-            await Task.Delay(100);
-        }
-    }
+    public static Task<string> FinalStatusAsync(HttpClient http, string orderId, TimeSpan timeout) =>
+        Eventually.ReturnsAsync(
+            async () => (await http.GetFromJsonAsync<System.Text.Json.JsonElement>($"orders/{orderId}")).GetProperty("status").GetString()!,
+            status => status is "CONFIRMED" or "CANCELLED", $"{orderId} to reach a final state", timeout);
 }

@@ -144,28 +144,8 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
             message.Header.Ttl = (uint)ttl.TotalMilliseconds;
         }
 
-        if (Durable is { } durable)
-        {
-            message.Header.Durable = durable;
-        }
-
-        if (Priority is { } priority)
-        {
-            message.Header.Priority = priority;
-        }
-
-        Properties.WriteTo(message.Properties);
-        foreach (var pair in ApplicationProperties)
-        {
-            message.ApplicationProperties.Map[pair.Key] = pair.Value;
-        }
-
+        WriteSenderSections(message);
         var annotations = message.MessageAnnotations.Map;
-        foreach (var pair in Annotations)
-        {
-            annotations[pair.Key] = pair.Value;
-        }
-
         annotations[AnnotationNames.SequenceNumber] = SequenceNumber;
         annotations[AnnotationNames.EnqueuedTime] = EnqueuedTime;
         annotations[AnnotationNames.MessageState] = (int)State; // the client's ServiceBusMessageState: 0 active, 1 deferred, 2 scheduled
@@ -189,31 +169,36 @@ internal sealed class BrokeredMessage : IMutableFilterMessage
     public byte[] EncodeForStore()
     {
         using var message = Body.CreateMessage();
-        if (Durable is { } durable)
-        {
-            message.Header.Durable = durable;
-        }
+        WriteSenderSections(message);
+        using var stream = message.ToStream();
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
 
-        if (Priority is { } priority)
-        {
-            message.Header.Priority = priority;
-        }
+    /// <summary>What the sender set (header flags, properties, application properties, its annotations), for transfer and store alike.</summary>
+    private void WriteSenderSections(AmqpMessage message)
+    {
+            if (Durable is { } durable)
+            {
+                message.Header.Durable = durable;
+            }
 
-        Properties.WriteTo(message.Properties);
-        foreach (var pair in ApplicationProperties)
-        {
-            message.ApplicationProperties.Map[pair.Key] = pair.Value;
-        }
+            if (Priority is { } priority)
+            {
+                message.Header.Priority = priority;
+            }
+
+            Properties.WriteTo(message.Properties);
+            foreach (var pair in ApplicationProperties)
+            {
+                message.ApplicationProperties.Map[pair.Key] = pair.Value;
+            }
 
         foreach (var pair in Annotations)
         {
             message.MessageAnnotations.Map[pair.Key] = pair.Value;
         }
-
-        using var stream = message.ToStream();
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
     }
 
     /// <summary>Decodes <see cref="EncodeForStore"/>'s bytes; the caller restores the broker's state.</summary>

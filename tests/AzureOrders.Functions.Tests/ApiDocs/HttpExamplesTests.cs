@@ -138,7 +138,7 @@ public sealed class HttpExamplesTests(CoreFixture fixture)
 
     private async Task<Answer> Place(HttpExample example)
     {
-        var context = NewContext("POST", "/api/orders");
+        var context = FunctionHttp.NewContext("POST", "/api/orders");
         context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(example.Body ?? ""));
         foreach (var (name, value) in example.Headers) context.Request.Headers[name] = value;
         return await Execute(context, await Functions().Place(context.Request, CancellationToken.None));
@@ -147,7 +147,7 @@ public sealed class HttpExamplesTests(CoreFixture fixture)
     private async Task<Answer> Get(HttpExample example)
     {
         var orderId = Uri.UnescapeDataString(example.PathBelow(Base).Split('/')[^1]);
-        var context = NewContext("GET", $"/api/orders/{orderId}");
+        var context = FunctionHttp.NewContext("GET", $"/api/orders/{orderId}");
         return await Execute(context, await Functions().Get(context.Request, orderId, CancellationToken.None));
     }
 
@@ -158,21 +158,11 @@ public sealed class HttpExamplesTests(CoreFixture fixture)
         return new Answer(200, "application/json", JsonSerializer.Serialize(result.Value, JsonSerializerOptions.Web), new Dictionary<string, string?>());
     }
 
-    private static DefaultHttpContext NewContext(string method, string path)
-    {
-        var context = new DefaultHttpContext();
-        context.Request.Method = method;
-        context.Request.Path = path;
-        context.Response.Body = new MemoryStream();
-        return context;
-    }
-
     private static async Task<Answer> Execute(HttpContext context, IActionResult result)
     {
-        await result.ExecuteResultAsync(new ActionContext(context, new RouteData(), new ActionDescriptor()));
-        context.Response.Body.Position = 0;
-        var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
-        var headers = context.Response.Headers.ToDictionary(h => h.Key, h => (string?)h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        return new Answer(context.Response.StatusCode, context.Response.ContentType, body, headers);
+        var response = await FunctionHttp.ExecuteAsync(context, result);
+        var body = await new StreamReader(response.Body).ReadToEndAsync();
+        var headers = response.Headers.ToDictionary(h => h.Key, h => (string?)h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        return new Answer(response.StatusCode, response.ContentType, body, headers);
     }
 }
